@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PVH entry: from 32-bit protected mode without paging to start_kernel()
+ * running in the higher half in 64-bit long mode.
+ *
+ * What the loader promises (Xen's PVH ABI, also QEMU's and this VMM's):
+ * 32-bit protected mode, paging off, flat 4 GiB CS and DS, interrupts off,
+ * EBX = physical address of struct hvm_start_info. Nothing else: no stack,
+ * no GDT we may keep, no particular CR0/CR4/EFER bits, no zeroed BSS, no
+ * direction flag. So everything is set here explicitly.
+ *
+ * Register use in the 32-bit part: EBX holds the start-info address
+ * throughout (nothing below touches it); EAX, ECX, EDX, EDI are scratch.
+ */
+#include "abi/pvh.h"
+#include "asm/msr-index.h"
+#include "asm/page.h"
+#include "asm/pgtable_types.h"
+#include "asm/processor-flags.h"
+#include "asm/segment.h"
+
+/*
+ * CR0 for long mode: PE (protected mode, already on) and PG (paging, the
+ * switch into long mode once EFER.LME is set), plus MP, ET and NE (x87
+ * errors as exceptions, as Linux sets them) and WP (read-only pages are
+ * read-only for the kernel too). CD and NW stay clear: caches on, whatever
+ * the loader left.
+ */
+#define CR0_STATE (X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_PG)
+
+/* CR4 for long mode: only PAE (64-bit page-table entries), which long mode requires. */
+#define CR4_STATE X86_CR4_PAE
+
+/* EFER: only LME; paging will then activate long mode (EFER.LMA). */
+#define EFER_STATE EFER_LME
+
+/* A 32-bit operand holding the physical address of a higher-half symbol. */
+#define pa(x) __pa_symbol(x)
+
+/* ------------------------------------------------------------------------
+ * The ELF note that makes this a PVH kernel: owner "Xen", type
+ * XEN_ELFNOTE_PHYS32_ENTRY, descriptor = the 32-bit physical entry address.
+ */
+	.section .note.Xen, "a", @note
+	.balign 4
+	.long 2f - 1f			/* name size, NUL included */
+	.long 4f - 3f			/* descriptor size */
+	.long XEN_ELFNOTE_PHYS32_ENTRY
+1:	.asciz XEN_ELFNOTE_OWNER
+2:	.balign 4
+3:	.long pvh_start_xen
+4:	.balign 4
+
+/* ------------------------------------------------------------------------
+ * The 32-bit entry. Linked and loaded at the same (physical) address: it
+ * runs before paging exists.
+ */
+	.section .boot.text, "ax"
+	.code32
+	.globl pvh_start_xen
+pvh_start_xen:
+	/* String instructions below count upwards. */
+	cld
+
+	/*
+	 * Our own GDT: the loader's may be anywhere, even in memory we are
+	 * about to overwrite. CS keeps the loader's (cached) descriptor until
+	 * the far jump below; the data segments are reloaded now.
+	 */
+	lgdt	boot_gdt_ptr
+	movl	$__KERNEL_DS, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movl	%eax, %fs
+	movl	%eax, %gs
+
+	/*
+	 * Zero the page-table pages: the loader need not have zeroed
+	 * anything, and a stray present bit would map garbage.
+	 */
+	movl	$pa(__pgtables_start), %edi
+	movl	$pa(__pgtables_end), %ecx
+	subl	%edi, %ecx
+	shrl	$2, %ecx
+	xorl	%eax, %eax
+	rep stosl
+
+	/*
+	 * PML4 entry 0 covers virtual [0, 512 GiB): the identity map.
+	 * PML4 entry 511 covers the top 512 GiB: the kernel map.
+	 * (Entries are 8 bytes; the upper halves stay 0: every table is
+	 * below 4 GiB.)
+	 */
+	movl	$(pa(early_pdpt_ident) + _PAGE_TABLE), pa(early_pml4)
+	movl	$(pa(early_pdpt_kernel) + _PAGE_TABLE), pa(early_pml4) + 8 * pgd_index(__START_KERNEL_map)
+
+	/* Identity PDPT entries 0..3, one page directory per GiB of [0, 4 GiB). */
+	movl	$pa(early_pdpt_ident), %edi
+	movl	$(pa(early_pd_ident) + _PAGE_TABLE), %eax
+	movl	$EARLY_IDENT_NR_PDS, %ecx
+1:	movl	%eax, (%edi)
+	addl	$PAGE_SIZE, %eax
+	addl	$8, %edi
+	loop	1b
+
+	/*
+	 * The four identity page directories are consecutive pages: fill
+	 * their 2048 entries with 2 MiB pages, entry n mapping physical
+	 * n * 2 MiB (present, writable, PS = large page, write-back).
+	 */
+	movl	$pa(early_pd_ident), %edi
+	movl	$__PAGE_KERNEL_LARGE, %eax
+	movl	$(EARLY_IDENT_NR_PDS * PTRS_PER_TABLE), %ecx
+1:	movl	%eax, (%edi)
+	addl	$PMD_SIZE, %eax
+	addl	$8, %edi
+	loop	1b
+
+	/*
+	 * The kernel map: 0xffffffff80000000 is PDPT entry 510 of the top
+	 * PML4 slot. It shares the identity map's first page directory, so
+	 * it maps physical [0, 1 GiB), which holds the whole image.
+	 */
+	movl	$(pa(early_pd_ident) + _PAGE_TABLE), pa(early_pdpt_kernel) + 8 * pud_index(__START_KERNEL_map)
+
+	/* CR4: PAE on (and everything else off): long mode needs 64-bit entries. */
+	movl	$CR4_STATE, %eax
+	movl	%eax, %cr4
+
+	/* CR3: the top-level table (PML4), physical address. */
+	movl	$pa(early_pml4), %eax
+	movl	%eax, %cr3
+
+	/* EFER.LME: request long mode; it becomes active when paging is turned on. */
+	movl	$MSR_EFER, %ecx
+	movl	$EFER_STATE, %eax
+	xorl	%edx, %edx
+	wrmsr
+
+	/*
+	 * CR0.PG: paging on. With LME set this enters long mode (in its
+	 * 32-bit compatibility submode, since CS is still a 32-bit segment).
+	 */
+	movl	$CR0_STATE, %eax
+	movl	%eax, %cr0
+
+	/* Far jump through our 64-bit code segment (L=1): now in 64-bit mode. */
+	ljmpl	$__KERNEL_CS, $startup_64_low
+
+	.code64
+startup_64_low:
+	/* Still at the physical address (identity map); go to the higher half. */
+	movabsq	$startup_64, %rax
+	jmpq	*%rax
+
+/* ------------------------------------------------------------------------
+ * The boot GDT: null, 64-bit kernel code, kernel data (selectors as in
+ * asm/segment.h). gdt_init() replaces it with the kernel's GDT and TSS.
+ */
+	.section .boot.data, "a"
+	.balign 8
+boot_gdt:
+	.quad	0
+	.quad	GDT_DESC_KERNEL_CODE64
+	.quad	GDT_DESC_KERNEL_DATA
+boot_gdt_end:
+
+	/* The 32-bit LGDT operand: limit, then the physical base. */
+	.balign 8
+boot_gdt_ptr:
+	.word	boot_gdt_end - boot_gdt - 1
+	.long	boot_gdt
+
+/* ------------------------------------------------------------------------
+ * 64-bit code in the higher half.
+ */
+	.text
+startup_64:
+	/*
+	 * The upper halves of the general registers are undefined after the
+	 * switch to 64-bit mode: keep only the 32 bits of the start-info
+	 * address (the 32-bit move zero-extends).
+	 */
+	movl	%ebx, %ebx
+
+	/* A stack at last (in .bss: it is cleared next, before any push). */
+	movq	$boot_stack_top, %rsp
+
+	/* Clear .bss: C expects its zero-initialised data to be zero. */
+	movq	$__bss_start, %rdi
+	movq	$__bss_end, %rcx
+	subq	%rdi, %rcx
+	shrq	$3, %rcx
+	xorl	%eax, %eax
+	rep stosq
+
+	/* No frame above this one, for backtraces and debuggers. */
+	xorl	%ebp, %ebp
+	movl	%ebx, %edi
+	call	start_kernel
+
+	/* start_kernel() does not return; if it ever did, stop here. */
+1:	cli
+	hlt
+	jmp	1b
+
+/* ------------------------------------------------------------------------
+ * Boot page tables: zeroed by the 32-bit code above, not by the BSS clear
+ * (they are in use by then), and kept by the kernel afterwards.
+ */
+	.section .pgtables, "aw", @nobits
+	.balign PAGE_SIZE
+	.globl early_pml4, early_pdpt_ident, early_pdpt_kernel, early_pd_ident
+early_pml4:
+	.skip	PAGE_SIZE
+early_pdpt_ident:
+	.skip	PAGE_SIZE
+early_pdpt_kernel:
+	.skip	PAGE_SIZE
+early_pd_ident:
+	.skip	EARLY_IDENT_NR_PDS * PAGE_SIZE
+
+/* The boot stack, 16 KiB (.bss, so it needs no space in the file). */
+#define BOOT_STACK_SIZE (4 * PAGE_SIZE)
+	.section .bss..stack, "aw", @nobits
+	.balign 16
+boot_stack:
+	.skip	BOOT_STACK_SIZE
+boot_stack_top:

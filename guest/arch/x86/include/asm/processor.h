@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/* The boot CPU: what CPUID says about it, control registers, idling. */
+#ifndef ASM_PROCESSOR_H
+#define ASM_PROCESSOR_H
+
+#include "asm/cpufeature.h"
+#include "kernel/types.h"
+
+/* CPUID signatures are 12 bytes; one more for the NUL. */
+#define CPUID_SIG_LEN 12
+
+/* What identify_boot_cpu() learnt (Linux's struct cpuinfo_x86, reduced). */
+struct cpuinfo_x86 {
+	char x86_vendor_id[CPUID_SIG_LEN + 1];
+	u32 x86;          /* family */
+	u32 x86_model;
+	u32 x86_stepping;
+	u32 cpuid_level;          /* highest basic leaf */
+	u32 extended_cpuid_level; /* highest 0x8000xxxx leaf, 0 if none */
+	u8 x86_phys_bits;
+	u8 x86_virt_bits;
+	bool address_sizes_known; /* from CPUID 0x80000008, else defaults */
+	u32 features;             /* bit n: X86_FEATURE_* n */
+	char hypervisor_sig[CPUID_SIG_LEN + 1]; /* "" without a hypervisor */
+	u32 hypervisor_max_leaf;
+	u32 tsc_khz; /* from the hypervisor's timing leaf, 0 if unknown */
+};
+
+extern struct cpuinfo_x86 boot_cpu_data;
+
+static inline bool boot_cpu_has(enum x86_feature f)
+{
+	return boot_cpu_data.features & (1u << f);
+}
+
+/* Fill boot_cpu_data from CPUID. */
+void identify_boot_cpu(void);
+
+/* Print vendor, family/model, hypervisor, TSC, address sizes, mm features. */
+void print_cpu_info(void);
+
+static inline unsigned long read_cr0(void)
+{
+	unsigned long v;
+
+	asm volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline unsigned long read_cr2(void)
+{
+	unsigned long v;
+
+	asm volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline unsigned long read_cr3(void)
+{
+	unsigned long v;
+
+	asm volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline unsigned long read_cr4(void)
+{
+	unsigned long v;
+
+	asm volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+/* Drop the TLB entry of one page. */
+static inline void invlpg(unsigned long va)
+{
+	asm volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+/* The spin-wait hint: lets a hyperthread sibling (or the host) run. */
+static inline void cpu_relax(void)
+{
+	asm volatile("pause" : : : "memory");
+}
+
+static inline void local_irq_disable(void)
+{
+	asm volatile("cli" : : : "memory");
+}
+
+/* Stop for good: interrupts off, then halt (again after an NMI). */
+static inline void __attribute__((__noreturn__)) halt_forever(void)
+{
+	for (;;)
+		asm volatile("cli; hlt" : : : "memory");
+}
+
+#endif /* ASM_PROCESSOR_H */

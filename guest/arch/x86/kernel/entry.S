@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Exception entry: one stub per vector 0..31 gives every exception the
+ * same frame (a 0 in place of a missing error code, then the vector
+ * number), then exception_common saves the general registers as a
+ * struct pt_regs (asm/ptrace.h) and calls do_exception(), which reports
+ * and exits: there is no way back, so no iretq path.
+ */
+#include "asm/traps.h"
+
+.macro EXCEPTION_STUB vec
+	.p2align 4
+exception_stub_\vec:
+	.if ((1 << \vec) & X86_TRAP_ERRCODE_MASK) == 0
+	pushq	$0			/* no error code from the CPU */
+	.endif
+	pushq	$\vec
+	jmp	exception_common
+.endm
+
+.macro EXCEPTION_STUB_ADDR vec
+	.quad	exception_stub_\vec
+.endm
+
+	.text
+	.altmacro
+	.set	vec, 0
+	.rept	NR_EXCEPTION_VECTORS
+	EXCEPTION_STUB %vec
+	.set	vec, vec + 1
+	.endr
+
+exception_common:
+	/* In the reverse order of struct pt_regs: r15 ends up first. */
+	pushq	%rax
+	pushq	%rbx
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%rbp
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	/*
+	 * The CPU aligned RSP to 16 bytes before its 5-quadword frame; with
+	 * error code, vector and 15 registers the total is 22 quadwords, so
+	 * RSP is 16-byte aligned here, as the C ABI wants at a call.
+	 */
+	movq	%rsp, %rdi
+	cld
+	call	do_exception
+1:	cli
+	hlt
+	jmp	1b
+
+	/* The stub addresses, for idt_init(). */
+	.section .rodata
+	.balign 8
+	.globl exception_stubs
+exception_stubs:
+	.set	vec, 0
+	.rept	NR_EXCEPTION_VECTORS
+	EXCEPTION_STUB_ADDR %vec
+	.set	vec, vec + 1
+	.endr

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+/*
+ * start_kernel(): the C side of the boot, called by head.S in long mode
+ * with the physical address of the PVH start info.
+ *
+ * The order matters: the console first (everything after prints), then
+ * the GDT/IDT (every fault after is reported), then the boot information,
+ * checked before use; the parameters are all read before the unknown ones
+ * are reported; the report (memory map, CPU, PAT, MTRRs) comes before the
+ * test actions, so a crash= run still shows it.
+ */
+#include "abi/ports.h"
+#include "asm/early_ioremap.h"
+#include "asm/mtrr.h"
+#include "asm/pat.h"
+#include "asm/processor.h"
+#include "asm/pvh.h"
+#include "asm/traps.h"
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/exit.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/test_params.h"
+#include "mm/e820_setup.h"
+
+void __noreturn start_kernel(u32 start_info_pa);
+
+/* Split the command line; too many words is unusable boot information. */
+static void parse_cmdline(const char *line)
+{
+	int ret = cmdline_parse(line);
+
+	if (ret == -ENOSPC)
+		bad_boot("cmdline: more than %u parameters", CMDLINE_MAX_PARAMS);
+	if (ret)
+		bad_boot("cmdline: cannot parse (error %d)", ret);
+}
+
+/* Linux's line for parameters no code asked for. */
+static void print_unknown_params(void)
+{
+	static char unknown[CMDLINE_MAX + 1];
+
+	if (cmdline_unknown(unknown, sizeof(unknown)))
+		printk("Unknown kernel command line parameters \"%s\"\n", unknown);
+}
+
+/* From head.S: boot the kernel, report, run the tests asked for, exit. */
+void __noreturn start_kernel(u32 start_info_pa)
+{
+	const struct hvm_start_info *si;
+	u32 code;
+
+	early_console_init();
+	trap_init();
+
+	si = pvh_start_info_check(start_info_pa);
+	printk("Command line: %s\n", pvh_cmdline());
+	pvh_print_start_info();
+	parse_cmdline(pvh_cmdline());
+	test_params_parse();
+	print_unknown_params();
+
+	e820__memory_setup_pvh(pvh_memmap(), si->memmap_entries);
+
+	identify_boot_cpu();
+	print_cpu_info();
+	pat_print_config();
+	mtrr_print_state();
+	early_ioremap_init();
+
+	code = test_params_run();
+	printk("Boot complete: exiting with code %u\n", code);
+	guest_exit(code);
+}

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+/*
+ * printk: format into a buffer, write it to the boot console. There is no
+ * log buffer to replay and no log level: the console is the log.
+ */
+#include "kernel/console.h"
+#include "kernel/printk.h"
+#include "kernel/sprintf.h"
+
+/*
+ * Static, not on the stack: messages may be as long as the command line
+ * (4 KiB). One CPU and no interrupts, so no locking; an exception report
+ * while a printk is under way overwrites the message it interrupted.
+ */
+static char printk_buf[PRINTK_MAX];
+
+/* Format and print; returns the number of bytes written. */
+int vprintk(const char *fmt, va_list args)
+{
+	int n = vsnprintf(printk_buf, sizeof(printk_buf), fmt, args);
+	size_t len = (size_t)n < sizeof(printk_buf) ? (size_t)n : sizeof(printk_buf) - 1;
+
+	early_console_write(printk_buf, len);
+	return (int)len;
+}
+
+/* printf() for the kernel. */
+int printk(const char *fmt, ...)
+{
+	va_list args;
+	int n;
+
+	va_start(args, fmt);
+	n = vprintk(fmt, args);
+	va_end(args);
+	return n;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The CPUID hypervisor leaves this VMM offers its guest.
+ */
+#ifndef SHARED_HYPERVISOR_H
+#define SHARED_HYPERVISOR_H
+
+/* CPUID.1:ECX bit 31: running under a hypervisor. */
+#define CPUID_1_ECX_HYPERVISOR (1u << 31)
+
+/*
+ * 0x40000000: EAX = highest hypervisor leaf, EBX:ECX:EDX = 12-byte vendor
+ * signature, the way KVM ("KVMKVMKVM\0\0\0") and Xen do it.
+ */
+#define CPUID_HV_VENDOR_LEAF 0x40000000u
+#define VMM_CPUID_SIGNATURE "MemLabVMM\0\0\0" /* exactly 12 bytes */
+
+/*
+ * 0x40000010: timing leaf in VMware's convention (QEMU: vmware-cpuid-freq):
+ * EAX = TSC frequency in kHz, EBX = local APIC timer frequency in kHz.
+ */
+#define CPUID_HV_TIMING_LEAF 0x40000010u
+
+#endif /* SHARED_HYPERVISOR_H */

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Default boot (-m 4G: DIMM [0, 3G), hole [3G, 4G), DIMM [4G, 5G)) and the
+# guest's report of it: E820 map, usable total, CPU, MTRRs the VMM set up.
+. "$(dirname "$0")/../lib.sh"
+require_kvm_or_skip_all || exit 0
+
+run_vmm boot_default "$GUEST"
+begin "default boot exits 0"
+check_rc 0
+check_line "$STDOUT_FILE" "Boot complete: exiting with code 0"
+end
+
+begin "default boot: sanitized E820 as Linux prints it"
+check_line "$STDOUT_FILE" "BIOS-provided physical RAM map:"
+check_line "$STDOUT_FILE" "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable"
+check_line "$STDOUT_FILE" "BIOS-e820: [mem 0x000000000009fc00-0x00000000000fffff] reserved"
+check_line "$STDOUT_FILE" "BIOS-e820: [mem 0x0000000000100000-0x00000000bfffffff] usable"
+check_line "$STDOUT_FILE" "BIOS-e820: [mem 0x0000000100000000-0x000000013fffffff] usable"
+check_count "$STDOUT_FILE" '^BIOS-e820: ' 4
+end
+
+# 4 GiB of DIMMs minus the low megabyte's reserved part [0x9fc00, 1 MiB).
+begin "default boot: usable RAM = 4 GiB - (1 MiB - 0x9fc00)"
+total=$(( (4 << 30) - (0x100000 - 0x9fc00) ))
+check_line "$STDOUT_FILE" "e820: usable RAM: $total bytes ($((total / 1024)) KiB) in 3 ranges"
+end
+
+begin "default boot: PVH start info, memmap and command line where the VMM put them"
+check_grep "$STDOUT_FILE" '^PVH: start_info at 0x6000, version 1, 4 memmap entries at 0x7000, cmdline at 0x8000'
+end
+
+begin "default boot: hypervisor leaf names this VMM"
+check_line "$STDOUT_FILE" "Hypervisor detected: MemLabVMM"
+end
+
+begin "default boot: firmware MTRRs (default WB, hole [3G,4G) UC)"
+check_line "$STDOUT_FILE" "MTRR default type: write-back"
+check_grep "$STDOUT_FILE" '^  0 base 0+C0000000 mask 0*FFFFC0000000 uncachable$'
+check_line "$STDOUT_FILE" "  1 disabled"
+end
+
+begin "default boot: PAT at its reset value"
+check_line "$STDOUT_FILE" "x86/PAT: Configuration [0-7]: WB  WT  UC- UC  WB  WT  UC- UC  "
+end
+
+begin "default boot: nothing unhandled, no VMM message"
+check_empty "$STDERR_FILE"
+end
+
+run_vmm boot_cmdline --cmdline 'foo=bar "quoted=a b" bare' "$GUEST"
+begin "command line reaches the guest"
+check_rc 0
+check_grep "$STDOUT_FILE" '^Command line: foo=bar "quoted=a b" bare$'
+end
+
+run_vmm boot_verbose -v "$GUEST"
+begin "-v describes DIMMs, E820, ELF and MTRRs on stderr"
+check_rc 0
+check_grep "$STDERR_FILE" '^vmm: DIMM 0: 3G@0x0 '
+check_grep "$STDERR_FILE" '^vmm: DIMM 1: 1G@0x100000000 '
+check_grep "$STDERR_FILE" '^vmm: PVH entry 0x[0-9a-f]+'
+check_grep "$STDERR_FILE" '^vmm: MTRR: 1 variable ranges'
+end

@@ -1,0 +1,1 @@
+test_access_log_SRCS := vmm/access_log.c

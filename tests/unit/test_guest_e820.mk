@@ -1,0 +1,1 @@
+test_guest_e820_SRCS := guest/mm/e820_sanitize.c

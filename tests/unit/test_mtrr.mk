@@ -1,0 +1,1 @@
+test_mtrr_SRCS := vmm/mtrr.c

@@ -1,0 +1,1 @@
+test_serial_SRCS := vmm/serial.c

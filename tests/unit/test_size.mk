@@ -1,0 +1,1 @@
+test_size_SRCS := vmm/size.c
