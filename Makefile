@@ -46,7 +46,7 @@ UNIT_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -MMD -MP \
 UNIT_LIBS  := -lcmocka -lelf
 
 .PHONY: all vmm guest unit deps-run deps-test run test bench clean
-all: bin/vmm bin/vmm-san images/guest.elf unit
+all: bin/vmm bin/vmm-san images/guest.elf unit $(BENCH_ELFS)
 
 vmm: bin/vmm
 guest: images/guest.elf
@@ -91,6 +91,18 @@ bin/tests/$(1)-san: tests/unit/$(1).c $$($(1)_SRCS) $$(wildcard tests/unit/*.h)
 endef
 $(foreach t,$(UNIT_NAMES),$(eval $(call unit_test_rules,$(t))))
 
+# ---------------------------------------------------------------- bench guests
+# Minimal PVH ELFs: exit at once (monitor overhead) and a 1M-iteration loop
+# (guest instruction rate). Linked at 1 MiB, loaded by physical address.
+BENCH_ELFS := bin/bench/pvh_exit.elf bin/bench/pvh_loop1m.elf
+bin/bench/pvh_exit.elf: ITER := 0
+bin/bench/pvh_loop1m.elf: ITER := 1000000
+bin/bench/%.elf: bench/pvh_loop.S shared/ports.h shared/pvh.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) -D__ASSEMBLY__ -DLOOP_ITERATIONS=$(ITER) -nostdlib -static -no-pie \
+		-Wl,-Ttext=0x100000 -Wl,-e,pvh_start -Wl,--build-id=none -Wl,-z,noexecstack \
+		-o $@ $<
+
 # ---------------------------------------------------------------- entry points
 deps-run:
 	$(Q)scripts/deps.sh run
@@ -108,7 +120,7 @@ test: deps-test
 	$(Q)tests/run.sh
 
 bench: deps-test
-	$(Q)$(MAKE) --no-print-directory bin/vmm images/guest.elf
+	$(Q)$(MAKE) --no-print-directory bin/vmm images/guest.elf $(BENCH_ELFS)
 	$(Q)bench/boot.sh
 
 clean:

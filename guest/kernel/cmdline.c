@@ -11,6 +11,7 @@
  * Arch-neutral and without printk: the host unit test links this file.
  */
 #include "kernel/cmdline.h"
+#include "kernel/compiler.h"
 #include "kernel/errno.h"
 #include "kernel/kstrtox.h"
 #include "kernel/string.h"
@@ -22,7 +23,7 @@ struct cmdline_param {
 };
 
 /* The words point into this copy of the line, cut up with NULs. */
-static char cmdline_buf[CMDLINE_MAX + 1];
+static char cmdline_buf[CMDLINE_MAX + 1] __noinit;
 static struct cmdline_param cmdline_params[CMDLINE_MAX_PARAMS];
 static unsigned int cmdline_nr;
 
@@ -163,7 +164,7 @@ int cmdline_get_u64(const char *key, u64 *val)
 }
 
 /* One list item, NUL-terminated for kstrtou64() (a whole line fits). */
-static char cmdline_item[CMDLINE_MAX + 1];
+static char cmdline_item[CMDLINE_MAX + 1] __noinit;
 
 /* The value of @key as a comma-separated list of numbers. */
 int cmdline_get_u64_list(const char *key, u64 *vals, unsigned int max, unsigned int *nr)

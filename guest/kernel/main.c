@@ -17,6 +17,7 @@
 #include "asm/pvh.h"
 #include "asm/traps.h"
 #include "kernel/cmdline.h"
+#include "kernel/compiler.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
@@ -41,7 +42,7 @@ static void parse_cmdline(const char *line)
 /* Linux's line for parameters no code asked for. */
 static void print_unknown_params(void)
 {
-	static char unknown[CMDLINE_MAX + 1];
+	static char unknown[CMDLINE_MAX + 1] __noinit;
 
 	if (cmdline_unknown(unknown, sizeof(unknown)))
 		printk("Unknown kernel command line parameters \"%s\"\n", unknown);

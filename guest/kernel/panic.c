@@ -5,6 +5,7 @@
  * information it cannot use (exit GUEST_EXIT_BAD_BOOT).
  */
 #include "abi/ports.h"
+#include "kernel/compiler.h"
 #include "kernel/exit.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -12,7 +13,7 @@
 
 #define PANIC_MSG_MAX 1024
 
-static char panic_msg[PANIC_MSG_MAX];
+static char panic_msg[PANIC_MSG_MAX] __noinit;
 static bool in_panic;
 
 /* Print "Kernel panic - not syncing: <msg>" and exit with GUEST_EXIT_PANIC. */

@@ -3,6 +3,7 @@
  * printk: format into a buffer, write it to the boot console. There is no
  * log buffer to replay and no log level: the console is the log.
  */
+#include "kernel/compiler.h"
 #include "kernel/console.h"
 #include "kernel/printk.h"
 #include "kernel/sprintf.h"
@@ -12,7 +13,7 @@
  * (4 KiB). One CPU and no interrupts, so no locking; an exception report
  * while a printk is under way overwrites the message it interrupted.
  */
-static char printk_buf[PRINTK_MAX];
+static char printk_buf[PRINTK_MAX] __noinit;
 
 /* Format and print; returns the number of bytes written. */
 int vprintk(const char *fmt, va_list args)

@@ -42,8 +42,8 @@ static void parse_probe(void)
 	if (!val)
 		return;
 	if (cmdline_get_u64_list("probe", probe_addrs, PROBE_MAX_ADDRS, &nr_probes))
-		bad_boot("probe=: bad value \"%s\" (expected 1 to %u comma-separated addresses)", val,
-			 PROBE_MAX_ADDRS);
+		bad_boot("probe=: bad value \"%s\" (expected 1 to %u comma-separated addresses)",
+			 val, PROBE_MAX_ADDRS);
 	for (i = 0; i < nr_probes; i++) {
 		if (probe_addrs[i] > PROBE_ADDR_LIMIT - sizeof(u32))
 			bad_boot("probe=: address 0x%lx: a u32 there does not end below 2^48",
@@ -105,12 +105,12 @@ static void run_probes(void)
 		u32 v;
 
 		if (!p)
-			bad_boot("probe=: cannot map 0x%lx (beyond this CPU's %u-bit physical addresses?)",
-				 addr, boot_cpu_data.x86_phys_bits);
+			bad_boot("probe=: cannot map 0x%lx (beyond this CPU's %u-bit physical "
+				 "addresses?)", addr, boot_cpu_data.x86_phys_bits);
 		v = *p;
 		printk("probe: read 0x%08x at 0x%lx\n", v, addr);
 		*p = v;
-		printk("probe: wrote 0x%lx\n", addr);
+		printk("probe: wrote 0x%08x at 0x%lx\n", v, addr);
 		early_iounmap((void *)p, sizeof(u32));
 	}
 }

@@ -1,51 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The C string functions the kernel uses, and the memory functions GCC may
- * call on its own even in freestanding code (struct copies, zeroing).
- *
- * The byte loops go through volatile pointers in memset/memcpy/memmove:
- * otherwise GCC recognises the loop as "memset" and compiles memset() into
- * a call to itself. Speed does not matter at this size; the large clears
- * (BSS, page tables) are done with rep stos in the boot code.
+ * The C string functions the kernel uses. memset, memcpy and memmove are
+ * x86 string instructions in arch/x86/lib/memcpy.c.
  */
 #include "kernel/string.h"
-
-/* Fill @n bytes at @dst with the byte @c. */
-void *memset(void *dst, int c, size_t n)
-{
-	volatile unsigned char *d = dst;
-
-	while (n--)
-		*d++ = (unsigned char)c;
-	return dst;
-}
-
-/* Copy @n bytes; the ranges must not overlap. */
-void *memcpy(void *dst, const void *src, size_t n)
-{
-	volatile unsigned char *d = dst;
-	const unsigned char *s = src;
-
-	while (n--)
-		*d++ = *s++;
-	return dst;
-}
-
-/* Copy @n bytes between ranges that may overlap. */
-void *memmove(void *dst, const void *src, size_t n)
-{
-	volatile unsigned char *d = dst;
-	const unsigned char *s = src;
-
-	if (d <= s || d >= s + n) {
-		while (n--)
-			*d++ = *s++;
-	} else {
-		while (n--)
-			d[n] = s[n];
-	}
-	return dst;
-}
 
 /* Compare @n bytes as unsigned chars. */
 int memcmp(const void *a, const void *b, size_t n)

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 
 #include "kernel/sprintf.h"
+#include "kernel/string.h"
 #include "kernel/types.h"
 
 /* Flags of one conversion specification. */
@@ -56,23 +57,33 @@ struct fmt_out {
 	size_t pos;
 };
 
-/* Emit @c @n times, storing what fits and counting it all. */
+/* Bytes that may still be stored: one is always kept for the NUL. */
+static size_t out_room(const struct fmt_out *out)
+{
+	return out->pos + 1 < out->size ? out->size - 1 - out->pos : 0;
+}
+
+/*
+ * Emit @c @n times, storing what fits and counting it all. Bulk copies
+ * (memset here, memcpy below) rather than a byte loop: guest instructions
+ * are slow on this project's KVM host (docs/platform-notes.md).
+ */
 static void out_repeat(struct fmt_out *out, char c, size_t n)
 {
-	while (n && out->pos + 1 < out->size) {
-		out->buf[out->pos++] = c;
-		n--;
-	}
+	size_t k = n < out_room(out) ? n : out_room(out);
+
+	if (k)
+		memset(out->buf + out->pos, c, k);
 	out->pos += n;
 }
 
 /* Emit @n bytes of @s, storing what fits and counting it all. */
 static void out_bytes(struct fmt_out *out, const char *s, size_t n)
 {
-	while (n && out->pos + 1 < out->size) {
-		out->buf[out->pos++] = *s++;
-		n--;
-	}
+	size_t k = n < out_room(out) ? n : out_room(out);
+
+	if (k)
+		memcpy(out->buf + out->pos, s, k);
 	out->pos += n;
 }
 
@@ -122,25 +133,47 @@ static void format_char(struct fmt_out *out, const struct fmt_spec *spec, char c
 }
 
 /*
+ * Write the digits of @v in @base (8, 10 or 16) backwards, ending just
+ * before @end; return how many. Powers of two use shifts and base 10 a
+ * constant divisor: no division instruction in the loop.
+ */
+static size_t format_digits(char *end, u64 v, unsigned int base, bool upper)
+{
+	const char *digit_chars = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char *p = end;
+
+	if (base == 10) {
+		do {
+			*--p = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+	} else {
+		unsigned int shift = base == 16 ? 4 : 3;
+
+		do {
+			*--p = digit_chars[v & (base - 1)];
+			v >>= shift;
+		} while (v);
+	}
+	return (size_t)(end - p);
+}
+
+/*
  * Integers: [sign or 0x prefix][zeros][digits], padded to width with spaces
  * (or with zeros after the prefix for '0' without a precision).
  */
 static void format_number(struct fmt_out *out, const struct fmt_spec *spec, u64 magnitude,
 			  bool negative)
 {
-	const char *digit_chars = (spec->flags & FMT_UPPER) ? "0123456789ABCDEF" : "0123456789abcdef";
 	char digits[FMT_DIGITS_MAX];
+	char *end = digits + FMT_DIGITS_MAX;
 	char prefix[2];
 	size_t nr_digits = 0, nr_prefix = 0, nr_zeros = 0, len;
 	bool zero = magnitude == 0;
 
-	/* Digits, least significant first. Zero with precision 0 has none. */
-	while (magnitude) {
-		digits[nr_digits++] = digit_chars[magnitude % spec->base];
-		magnitude /= spec->base;
-	}
-	if (nr_digits == 0 && spec->precision != 0)
-		digits[nr_digits++] = '0';
+	/* Zero with precision 0 has no digits at all. */
+	if (!zero || spec->precision != 0)
+		nr_digits = format_digits(end, magnitude, spec->base, spec->flags & FMT_UPPER);
 
 	if (spec->flags & FMT_SIGNED) {
 		if (negative)
@@ -160,7 +193,7 @@ static void format_number(struct fmt_out *out, const struct fmt_spec *spec, u64 
 			prefix[nr_prefix++] = '0';
 			prefix[nr_prefix++] = (spec->flags & FMT_UPPER) ? 'X' : 'x';
 		} else if (spec->base == 8 && nr_zeros == 0 &&
-			   (nr_digits == 0 || digits[nr_digits - 1] != '0')) {
+			   (nr_digits == 0 || end[-(ptrdiff_t)nr_digits] != '0')) {
 			nr_zeros = 1;
 		}
 	}
@@ -175,8 +208,7 @@ static void format_number(struct fmt_out *out, const struct fmt_spec *spec, u64 
 	pad_before(out, spec, len);
 	out_bytes(out, prefix, nr_prefix);
 	out_repeat(out, '0', nr_zeros);
-	while (nr_digits)
-		out_repeat(out, digits[--nr_digits], 1);
+	out_bytes(out, end - nr_digits, nr_digits);
 	pad_after(out, spec, len);
 }
 
@@ -434,7 +466,11 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
 			out_bytes(&out, start, (size_t)(fmt - start));
 			continue;
 		default:
-			/* Unknown conversions (and %n) are printed as they are. */
+			/*
+			 * Unknown conversions (%n among them: nothing is ever
+			 * written through an argument) are printed as they are,
+			 * and fetch no argument.
+			 */
 			out_bytes(&out, start, (size_t)(fmt + 1 - start));
 			break;
 		}

@@ -52,8 +52,8 @@ static void e820_print_rejection(void)
 		const struct e820_entry *e = &e820_table.entries[i];
 
 		if (e->addr + e->size < e->addr) {
-			printk("e820: memory map rejected: entry %u at 0x%016lx, size 0x%016lx, wraps past 2^64\n",
-			       i, e->addr, e->size);
+			printk("e820: memory map rejected: entry %u at 0x%016lx, "
+			       "size 0x%016lx, wraps past 2^64\n", i, e->addr, e->size);
 			return;
 		}
 	}

@@ -11,6 +11,13 @@
 #define __used __attribute__((__used__))
 #define unreachable() __builtin_unreachable()
 
+/*
+ * Data that is always written before it is read (stacks, scratch buffers):
+ * kept out of .bss, so the boot code's BSS clear stays short. GCC makes a
+ * ".noinit" section NOBITS, like .bss.
+ */
+#define __noinit __section(".noinit")
+
 /* Keep the compiler from moving memory accesses across this point. */
 #define barrier() asm volatile("" : : : "memory")
 

@@ -6,7 +6,8 @@
  * and precision, either of them may be *; length modifiers hh h l ll z t j.
  * The result is always NUL-terminated when @size > 0 and never longer than
  * @size - 1 characters; the return value is the length the whole output
- * would have had (C99), so "ret >= size" means it was truncated. No %n.
+ * would have had (C99), so "ret >= size" means it was truncated. Unknown
+ * conversions, %n included, are printed as written and take no argument.
  */
 #ifndef KERNEL_SPRINTF_H
 #define KERNEL_SPRINTF_H

@@ -10,7 +10,7 @@
  * direction flag. So everything is set here explicitly.
  *
  * Register use in the 32-bit part: EBX holds the start-info address
- * throughout (nothing below touches it); EAX, ECX, EDX, EDI are scratch.
+ * throughout (nothing below touches it); EAX, ECX, EDX are scratch.
  */
 #include "abi/pvh.h"
 #include "asm/msr-index.h"
@@ -34,7 +34,7 @@
 /* EFER: only LME; paging will then activate long mode (EFER.LMA). */
 #define EFER_STATE EFER_LME
 
-/* A 32-bit operand holding the physical address of a higher-half symbol. */
+/* The physical address of a higher-half symbol (32-bit operands, table entries). */
 #define pa(x) __pa_symbol(x)
 
 /* ------------------------------------------------------------------------
@@ -59,7 +59,7 @@
 	.code32
 	.globl pvh_start_xen
 pvh_start_xen:
-	/* String instructions below count upwards. */
+	/* String instructions count upwards (the BSS clear, and C expects DF = 0). */
 	cld
 
 	/*
@@ -76,53 +76,13 @@ pvh_start_xen:
 	movl	%eax, %gs
 
 	/*
-	 * Zero the page-table pages: the loader need not have zeroed
-	 * anything, and a stray present bit would map garbage.
+	 * The boot page tables need no work here: they are data in the image
+	 * (below), every entry of every table written in the file, so their
+	 * content depends on nothing the loader did except loading the ELF.
+	 * Building them here would cost thousands of guest instructions, and
+	 * guest instructions are slow on this project's KVM host
+	 * (docs/platform-notes.md).
 	 */
-	movl	$pa(__pgtables_start), %edi
-	movl	$pa(__pgtables_end), %ecx
-	subl	%edi, %ecx
-	shrl	$2, %ecx
-	xorl	%eax, %eax
-	rep stosl
-
-	/*
-	 * PML4 entry 0 covers virtual [0, 512 GiB): the identity map.
-	 * PML4 entry 511 covers the top 512 GiB: the kernel map.
-	 * (Entries are 8 bytes; the upper halves stay 0: every table is
-	 * below 4 GiB.)
-	 */
-	movl	$(pa(early_pdpt_ident) + _PAGE_TABLE), pa(early_pml4)
-	movl	$(pa(early_pdpt_kernel) + _PAGE_TABLE), pa(early_pml4) + 8 * pgd_index(__START_KERNEL_map)
-
-	/* Identity PDPT entries 0..3, one page directory per GiB of [0, 4 GiB). */
-	movl	$pa(early_pdpt_ident), %edi
-	movl	$(pa(early_pd_ident) + _PAGE_TABLE), %eax
-	movl	$EARLY_IDENT_NR_PDS, %ecx
-1:	movl	%eax, (%edi)
-	addl	$PAGE_SIZE, %eax
-	addl	$8, %edi
-	loop	1b
-
-	/*
-	 * The four identity page directories are consecutive pages: fill
-	 * their 2048 entries with 2 MiB pages, entry n mapping physical
-	 * n * 2 MiB (present, writable, PS = large page, write-back).
-	 */
-	movl	$pa(early_pd_ident), %edi
-	movl	$__PAGE_KERNEL_LARGE, %eax
-	movl	$(EARLY_IDENT_NR_PDS * PTRS_PER_TABLE), %ecx
-1:	movl	%eax, (%edi)
-	addl	$PMD_SIZE, %eax
-	addl	$8, %edi
-	loop	1b
-
-	/*
-	 * The kernel map: 0xffffffff80000000 is PDPT entry 510 of the top
-	 * PML4 slot. It shares the identity map's first page directory, so
-	 * it maps physical [0, 1 GiB), which holds the whole image.
-	 */
-	movl	$(pa(early_pd_ident) + _PAGE_TABLE), pa(early_pdpt_kernel) + 8 * pud_index(__START_KERNEL_map)
 
 	/* CR4: PAE on (and everything else off): long mode needs 64-bit entries. */
 	movl	$CR4_STATE, %eax
@@ -184,10 +144,14 @@ startup_64:
 	 */
 	movl	%ebx, %ebx
 
-	/* A stack at last (in .bss: it is cleared next, before any push). */
+	/* A stack at last. */
 	movq	$boot_stack_top, %rsp
 
-	/* Clear .bss: C expects its zero-initialised data to be zero. */
+	/*
+	 * Clear .bss: C expects its zero-initialised data to be zero, and the
+	 * loader need not have zeroed it. (Stacks and scratch buffers live in
+	 * .noinit instead, which keeps this clear short.)
+	 */
 	movq	$__bss_start, %rdi
 	movq	$__bss_end, %rcx
 	subq	%rdi, %rcx
@@ -206,24 +170,61 @@ startup_64:
 	jmp	1b
 
 /* ------------------------------------------------------------------------
- * Boot page tables: zeroed by the 32-bit code above, not by the BSS clear
- * (they are in use by then), and kept by the kernel afterwards.
+ * Boot page tables, complete in the image (every entry, zeros included):
+ *
+ *   early_pml4[0]   -> early_pdpt_ident: entries 0..3 -> early_pd_ident,
+ *                      four page directories whose 2048 entries map
+ *                      physical [0, 4 GiB) with 2 MiB pages (present,
+ *                      writable, PS = large page, write-back)
+ *   early_pml4[511] -> early_pdpt_kernel: entry 510 (0xffffffff80000000)
+ *                      -> the first identity page directory, so the kernel
+ *                      map shows physical [0, 1 GiB), which holds the image
+ *
+ * Entries hold physical addresses (pa()); all tables are below 4 GiB.
  */
-	.section .pgtables, "aw", @nobits
+	.section .data..pgtables, "aw"
 	.balign PAGE_SIZE
 	.globl early_pml4, early_pdpt_ident, early_pdpt_kernel, early_pd_ident
 early_pml4:
-	.skip	PAGE_SIZE
-early_pdpt_ident:
-	.skip	PAGE_SIZE
-early_pdpt_kernel:
-	.skip	PAGE_SIZE
-early_pd_ident:
-	.skip	EARLY_IDENT_NR_PDS * PAGE_SIZE
+	.quad	pa(early_pdpt_ident) + _PAGE_TABLE
+	.fill	pgd_index(__START_KERNEL_map) - 1, 8, 0
+	.quad	pa(early_pdpt_kernel) + _PAGE_TABLE
 
-/* The boot stack, 16 KiB (.bss, so it needs no space in the file). */
+early_pdpt_ident:
+	.set	pd, 0
+	.rept	EARLY_IDENT_NR_PDS
+	.quad	pa(early_pd_ident) + pd * PAGE_SIZE + _PAGE_TABLE
+	.set	pd, pd + 1
+	.endr
+	.fill	PTRS_PER_TABLE - EARLY_IDENT_NR_PDS, 8, 0
+
+early_pdpt_kernel:
+	.fill	pud_index(__START_KERNEL_map), 8, 0
+	.quad	pa(early_pd_ident) + _PAGE_TABLE
+	.fill	PTRS_PER_TABLE - pud_index(__START_KERNEL_map) - 1, 8, 0
+
+early_pd_ident:
+	.set	pmd, 0
+	.rept	EARLY_IDENT_NR_PDS * PTRS_PER_TABLE
+	.quad	pmd * PMD_SIZE + __PAGE_KERNEL_LARGE
+	.set	pmd, pmd + 1
+	.endr
+early_pgtables_end:
+
+	/* Every table must be exactly one page: a miscount would shift the next. */
+	.if (early_pdpt_ident - early_pml4) != PAGE_SIZE || \
+	    (early_pdpt_kernel - early_pdpt_ident) != PAGE_SIZE || \
+	    (early_pd_ident - early_pdpt_kernel) != PAGE_SIZE || \
+	    (early_pgtables_end - early_pd_ident) != EARLY_IDENT_NR_PDS * PAGE_SIZE
+	.error "boot page tables are not whole pages"
+	.endif
+
+/*
+ * The boot stack, 16 KiB, in .noinit: no space in the file, and not part
+ * of the BSS clear (a stack needs no zeroes).
+ */
 #define BOOT_STACK_SIZE (4 * PAGE_SIZE)
-	.section .bss..stack, "aw", @nobits
+	.section .noinit, "aw", @nobits
 	.balign 16
 boot_stack:
 	.skip	BOOT_STACK_SIZE

@@ -72,6 +72,7 @@ static bool cpuid_leaf_exists(u32 leaf)
 	return boot_cpu_data.cpuid_level >= leaf;
 }
 
+/* The register @reg of a CPUID result, for the table-driven feature lookup. */
 static u32 cpuid_reg_value(const struct cpuid_regs *r, enum cpuid_reg reg)
 {
 	switch (reg) {

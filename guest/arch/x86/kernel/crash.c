@@ -5,7 +5,6 @@
  * it into something else; none of them returns.
  */
 #include "asm/crash.h"
-#include "asm/processor.h"
 #include "asm/traps.h"
 
 /* #DE: DIV by a zero register. */

@@ -9,12 +9,13 @@
 #include "asm/page.h"
 #include "asm/segment.h"
 #include "asm/traps.h"
+#include "kernel/compiler.h"
 #include "kernel/types.h"
 
 #define IST_STACK_SIZE (2 * PAGE_SIZE)
 
 static struct x86_hw_tss tss;
-static u8 ist_stacks[IST_NR_STACKS][IST_STACK_SIZE] __aligned(16);
+static u8 ist_stacks[IST_NR_STACKS][IST_STACK_SIZE] __aligned(16) __noinit;
 
 /* Written by LTR (which marks the TSS busy), so not const. */
 static u64 gdt[GDT_ENTRIES] __aligned(16) = {

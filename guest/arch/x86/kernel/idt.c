@@ -43,6 +43,7 @@ static u8 vector_ist(unsigned int vector)
 	}
 }
 
+/* Point IDTR at a table. */
 static void load_idt(const struct desc_ptr *ptr)
 {
 	asm volatile("lidt %0" : : "m"(*ptr) : "memory");

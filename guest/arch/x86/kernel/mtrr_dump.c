@@ -59,6 +59,7 @@ struct fixed_run {
 	unsigned int type;
 };
 
+/* One "  START-END type" line, END inclusive, as Linux's print_fixed_last(). */
 static void fixed_run_print(const struct fixed_run *run)
 {
 	printk("  %05X-%05X %s\n", run->start, run->end - 1, mtrr_attrib_to_str(run->type));

@@ -13,6 +13,7 @@
 #include "abi/pvh.h"
 #include "asm/page.h"
 #include "asm/pvh.h"
+#include "kernel/compiler.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
@@ -23,7 +24,7 @@ extern char _end[];
 
 static struct hvm_start_info pvh_start_info;
 static u32 pvh_start_info_pa;
-static char pvh_cmdline_copy[PVH_CMDLINE_MAX + 1];
+static char pvh_cmdline_copy[PVH_CMDLINE_MAX + 1] __noinit;
 
 /* Physical end (exclusive) of the loaded image: .bss and page tables included. */
 static u64 kernel_phys_end(void)
@@ -43,17 +44,19 @@ static bool pvh_range_hits_kernel(u64 addr, u64 size)
 	return addr < kernel_phys_end() && addr + size > KERNEL_PHYS_START;
 }
 
+#define BAD "PVH: bad start_info: "
+
 /* Refuse a range that is not mapped or that the kernel image has overwritten. */
 static void pvh_check_range(const char *field, u64 addr, u64 size)
 {
 	if (addr == 0)
-		bad_boot("PVH: bad start_info: %s 0x0", field);
+		bad_boot(BAD "%s 0x0", field);
 	if (!pvh_range_mapped(addr, size))
-		bad_boot("PVH: bad start_info: %s 0x%lx (%lu bytes) is not inside the identity-mapped [0, 4 GiB)",
+		bad_boot(BAD "%s 0x%lx (%lu bytes) is not inside the identity-mapped [0, 4 GiB)",
 			 field, addr, size);
 	if (pvh_range_hits_kernel(addr, size))
-		bad_boot("PVH: bad start_info: %s 0x%lx (%lu bytes) overlaps the kernel image [0x%lx-0x%lx)",
-			 field, addr, size, KERNEL_PHYS_START, kernel_phys_end());
+		bad_boot(BAD "%s 0x%lx (%lu bytes) overlaps the kernel image [0x%lx-0x%lx)", field,
+			 addr, size, KERNEL_PHYS_START, kernel_phys_end());
 }
 
 /* Copy the command line at @pa, which must end within PVH_CMDLINE_MAX + 1 bytes. */
@@ -68,7 +71,7 @@ static void pvh_copy_cmdline(u64 pa)
 		return;
 	}
 	if (pa >= EARLY_IDENT_MAP_SIZE)
-		bad_boot("PVH: bad start_info: cmdline_paddr 0x%lx is not inside the identity-mapped [0, 4 GiB)",
+		bad_boot(BAD "cmdline_paddr 0x%lx is not inside the identity-mapped [0, 4 GiB)",
 			 pa);
 	/* Look for the NUL only as far as the identity map goes. */
 	if (room > EARLY_IDENT_MAP_SIZE - pa)
@@ -76,7 +79,7 @@ static void pvh_copy_cmdline(u64 pa)
 	s = (const char *)pa;
 	len = strnlen(s, room);
 	if (len == room)
-		bad_boot("PVH: bad start_info: cmdline_paddr 0x%lx: no NUL within %lu bytes", pa, room);
+		bad_boot(BAD "cmdline_paddr 0x%lx: no NUL within %lu bytes", pa, room);
 	pvh_check_range("cmdline_paddr", pa, len + 1);
 	memcpy(pvh_cmdline_copy, s, len + 1);
 }
@@ -92,13 +95,13 @@ const struct hvm_start_info *pvh_start_info_check(u32 pa)
 	pvh_start_info_pa = pa;
 
 	if (si->magic != HVM_START_MAGIC_VALUE)
-		bad_boot("PVH: bad start_info: magic 0x%08x, expected 0x%08x", si->magic,
+		bad_boot(BAD "magic 0x%08x, expected 0x%08x", si->magic,
 			 HVM_START_MAGIC_VALUE);
 	if (si->version < HVM_START_INFO_VERSION)
-		bad_boot("PVH: bad start_info: version %u, expected >= %u (no memory map before)",
+		bad_boot(BAD "version %u, expected >= %u (no memory map before)",
 			 si->version, HVM_START_INFO_VERSION);
 	if (si->memmap_entries == 0 || si->memmap_entries > E820_MAX_ENTRIES)
-		bad_boot("PVH: bad start_info: memmap_entries %u, expected 1..%u",
+		bad_boot(BAD "memmap_entries %u, expected 1..%u",
 			 si->memmap_entries, E820_MAX_ENTRIES);
 	pvh_check_range("memmap_paddr", si->memmap_paddr,
 			(u64)si->memmap_entries * sizeof(struct hvm_memmap_table_entry));
@@ -123,7 +126,7 @@ void pvh_print_start_info(void)
 {
 	const struct hvm_start_info *si = &pvh_start_info;
 
-	printk("PVH: start_info at 0x%x, version %u, %u memmap entries at 0x%lx, cmdline at 0x%lx\n",
-	       pvh_start_info_pa, si->version, si->memmap_entries, si->memmap_paddr,
-	       si->cmdline_paddr);
+	printk("PVH: start_info at 0x%x, version %u, %u memmap entries at 0x%lx, "
+	       "cmdline at 0x%lx\n", pvh_start_info_pa, si->version, si->memmap_entries,
+	       si->memmap_paddr, si->cmdline_paddr);
 }

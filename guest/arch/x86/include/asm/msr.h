@@ -6,6 +6,7 @@
 #include "asm/msr-index.h"
 #include "kernel/types.h"
 
+/* Read MSR @msr (EDX:EAX). */
 static inline u64 rdmsr(u32 msr)
 {
 	u32 lo, hi;
@@ -14,6 +15,7 @@ static inline u64 rdmsr(u32 msr)
 	return (u64)hi << 32 | lo;
 }
 
+/* Write @val to MSR @msr. */
 static inline void wrmsr(u32 msr, u64 val)
 {
 	asm volatile("wrmsr" : : "c"(msr), "a"((u32)val), "d"((u32)(val >> 32)) : "memory");

@@ -4,6 +4,7 @@
 #define ASM_PROCESSOR_H
 
 #include "asm/cpufeature.h"
+#include "kernel/compiler.h"
 #include "kernel/types.h"
 
 /* CPUID signatures are 12 bytes; one more for the NUL. */
@@ -28,6 +29,7 @@ struct cpuinfo_x86 {
 
 extern struct cpuinfo_x86 boot_cpu_data;
 
+/* Whether CPUID reported feature @f on the boot CPU (after identify_boot_cpu()). */
 static inline bool boot_cpu_has(enum x86_feature f)
 {
 	return boot_cpu_data.features & (1u << f);
@@ -39,6 +41,7 @@ void identify_boot_cpu(void);
 /* Print vendor, family/model, hypervisor, TSC, address sizes, mm features. */
 void print_cpu_info(void);
 
+/* CR0: mode bits (PE, PG, WP, CD...), printed in exception reports. */
 static inline unsigned long read_cr0(void)
 {
 	unsigned long v;
@@ -47,6 +50,7 @@ static inline unsigned long read_cr0(void)
 	return v;
 }
 
+/* CR2: the address of the last page fault. */
 static inline unsigned long read_cr2(void)
 {
 	unsigned long v;
@@ -55,6 +59,7 @@ static inline unsigned long read_cr2(void)
 	return v;
 }
 
+/* CR3: the physical address of the top-level page table. */
 static inline unsigned long read_cr3(void)
 {
 	unsigned long v;
@@ -63,6 +68,7 @@ static inline unsigned long read_cr3(void)
 	return v;
 }
 
+/* CR4: paging-feature enables (PAE, PGE, PCIDE...). */
 static inline unsigned long read_cr4(void)
 {
 	unsigned long v;
@@ -83,13 +89,14 @@ static inline void cpu_relax(void)
 	asm volatile("pause" : : : "memory");
 }
 
+/* Mask maskable interrupts (RFLAGS.IF = 0). */
 static inline void local_irq_disable(void)
 {
 	asm volatile("cli" : : : "memory");
 }
 
 /* Stop for good: interrupts off, then halt (again after an NMI). */
-static inline void __attribute__((__noreturn__)) halt_forever(void)
+static inline void __noreturn halt_forever(void)
 {
 	for (;;)
 		asm volatile("cli; hlt" : : : "memory");

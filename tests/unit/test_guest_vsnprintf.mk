@@ -1,0 +1,1 @@
+test_guest_vsnprintf_SRCS := guest/lib/vsprintf.c
