@@ -68,7 +68,7 @@ void access_log_report(struct access_log *log, enum access_kind kind, uint64_t a
 		if (is_write)
 			fprintf(log->out,
 				"vmm: unhandled port I/O write of %u %s to port 0x%" PRIx64
-				" value 0x%" PRIx64 " from RIP 0x%" PRIx64 ": ignored\n",
+				" value 0x%" PRIx64 ", next RIP 0x%" PRIx64 ": ignored\n",
 				size, unit, addr, value, rip);
 		else
 			fprintf(log->out,
@@ -80,7 +80,7 @@ void access_log_report(struct access_log *log, enum access_kind kind, uint64_t a
 	if (is_write)
 		fprintf(log->out,
 			"vmm: unhandled MMIO write of %u %s at GPA 0x%" PRIx64 " (%s) value 0x%" PRIx64
-			" from RIP 0x%" PRIx64 ": ignored\n",
+			", next RIP 0x%" PRIx64 ": ignored\n",
 			size, unit, addr, what, value, rip);
 	else
 		fprintf(log->out,

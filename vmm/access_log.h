@@ -40,7 +40,9 @@ bool access_log_note(struct access_log *log, enum access_kind kind, uint64_t add
 
 /*
  * Print the one-line report: "unhandled MMIO read of 4 bytes at GPA 0x...
- * (hole) from RIP 0x...: reads return all ones".
+ * (hole) from RIP 0x...: reads return all ones". KVM exits on a read before
+ * the instruction completes (RIP is the instruction) and on a write after
+ * it (RIP is the next one), so writes say "next RIP".
  */
 void access_log_report(struct access_log *log, enum access_kind kind, uint64_t addr,
 		       unsigned size, bool is_write, uint64_t value, uint64_t rip, const char *what);

@@ -113,6 +113,9 @@ static int dimm_check_one(const struct dimm *d, unsigned phys_bits, struct vmm_e
 		return err_set(err, "DIMM %s: address not 4 KiB aligned", name);
 	if (d->size % PAGE_SIZE_4K)
 		return err_set(err, "DIMM %s: size not a multiple of 4 KiB", name);
+	if (d->size > LAYOUT_DIMM_MAX_SIZE)
+		return err_set(err, "DIMM %s: larger than one KVM memory slot maps (%lluK)", name,
+			       (unsigned long long)(LAYOUT_DIMM_MAX_SIZE >> 10));
 	if (!range_end(d->base, d->size, &end))
 		return err_set(err, "DIMM %s wraps around the 64-bit address space", name);
 	if (end > (1ull << phys_bits))

@@ -32,6 +32,9 @@
 #define LAYOUT_PHYS_BITS_MAX 52
 #define LAYOUT_PHYS_BITS_DEFAULT 48
 
+/* KVM maps at most 2^31 - 1 pages in one memslot (KVM_MEM_MAX_NR_PAGES). */
+#define LAYOUT_DIMM_MAX_SIZE (((1ull << 31) - 1) * PAGE_SIZE_4K)
+
 /* Most DIMMs the command line accepts (each needs at least one E820 entry). */
 #define LAYOUT_MAX_DIMMS E820_MAX_ENTRIES
 
@@ -56,7 +59,7 @@ int layout_from_total(uint64_t total, struct dimm *out, unsigned *nr_out, struct
 
 /*
  * Check a DIMM list and sort it by address in place. Refused: zero size,
- * base or size not 4 KiB aligned, wrap-around, end beyond 2^@phys_bits,
+ * base or size not 4 KiB aligned, larger than one memslot maps, wrap-around, end beyond 2^@phys_bits,
  * overlap with another DIMM, a DIMM that starts in (0, 1 MiB) and reaches
  * the low megabyte's reserved area [0x9fc00, 1 MiB), overlap with the x86
  * MMIO area, more than @max_slots DIMMs, no DIMM holding the PVH boot area.

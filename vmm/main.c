@@ -22,6 +22,7 @@
 #include "mtrr.h"
 #include "pvh_boot.h"
 #include "size.h"
+#include "stop.h"
 #include "vcpu_run.h"
 #include "x86_cpu.h"
 
@@ -146,6 +147,9 @@ static int vmm_main(struct vmm *v, int argc, char **argv)
 	case CLI_RUN:
 		break;
 	}
+	/* From here on --timeout and signals apply, loading included. */
+	if (stop_init(v->cfg.timeout_ms, &err) < 0)
+		return fail(VMM_EXIT_HOST_ERROR, &err);
 
 	if (v->cfg.nr_dimms) {
 		v->nr_dimms = v->cfg.nr_dimms;
@@ -205,10 +209,15 @@ int main(int argc, char **argv)
 
 	rc = vmm_main(v, argc, argv);
 
+	stop_fini();
 	kvm_vm_destroy(&v->vm);
 	x86_cpu_info_free(&v->cpu);
 	guest_mem_unmap(&v->mem);
 	free(v);
-	fflush(stdout);
+	/* Console output the guest wrote and nobody received is not a success. */
+	if ((fflush(stdout) != 0 || ferror(stdout)) && rc < VMM_EXIT_USAGE) {
+		fprintf(stderr, "vmm: writing the guest console to stdout failed: output was lost\n");
+		rc = VMM_EXIT_HOST_ERROR;
+	}
 	return rc;
 }

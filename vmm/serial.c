@@ -14,10 +14,22 @@
 #define UART_SCR 7
 #define UART_LCR_DLAB 0x80
 #define UART_IIR_NO_INT 0x01
+#define UART_IIR_FIFOS 0xc0 /* both FIFO bits: a 16550A with FIFOs on */
+#define UART_FCR_ENABLE 0x01
+#define UART_LSR_DR 0x01   /* data ready */
 #define UART_LSR_THRE 0x20 /* transmit holding register empty */
 #define UART_LSR_TEMT 0x40 /* transmitter empty */
+#define UART_MCR_DTR 0x01
+#define UART_MCR_RTS 0x02
+#define UART_MCR_OUT1 0x04
+#define UART_MCR_OUT2 0x08
 #define UART_MCR_LOOP 0x10
-#define UART_MSR_DCD_DSR_CTS 0xb0
+#define UART_MSR_CTS 0x10
+#define UART_MSR_DSR 0x20
+#define UART_MSR_RI 0x40
+#define UART_MSR_DCD 0x80
+/* A terminal is always attached: carrier, data set ready, clear to send. */
+#define UART_MSR_CONNECTED (UART_MSR_DCD | UART_MSR_DSR | UART_MSR_CTS)
 
 void serial_init(struct serial *s, FILE *out)
 {
@@ -36,12 +48,19 @@ bool serial_io(struct serial *s, unsigned offset, bool is_write, uint8_t *data)
 			else
 				*data = s->dll;
 		} else if (is_write) {
-			if (!(s->mcr & UART_MCR_LOOP)) {
+			if (s->mcr & UART_MCR_LOOP) {
+				/* Loopback (Linux's probe): the byte comes back to RBR. */
+				s->loop_byte = *data;
+				s->loop_full = true;
+			} else {
 				fputc(*data, s->out);
 				s->bytes_out++;
 			}
+		} else if (s->loop_full) {
+			*data = s->loop_byte;
+			s->loop_full = false;
 		} else {
-			*data = 0; /* nothing is ever received */
+			*data = 0; /* nothing is ever received from outside */
 		}
 		return true;
 	case UART_IER:
@@ -51,8 +70,11 @@ bool serial_io(struct serial *s, unsigned offset, bool is_write, uint8_t *data)
 			*data = dlab ? s->dlm : s->ier;
 		return true;
 	case UART_IIR_FCR:
-		if (!is_write)
-			*data = UART_IIR_NO_INT; /* FCR writes: FIFOs are not modelled */
+		/* FIFO contents are not modelled (output is immediate), their state is. */
+		if (is_write)
+			s->fifo = *data & UART_FCR_ENABLE;
+		else
+			*data = UART_IIR_NO_INT | (s->fifo ? UART_IIR_FIFOS : 0);
 		return true;
 	case UART_LCR:
 		if (is_write)
@@ -68,11 +90,19 @@ bool serial_io(struct serial *s, unsigned offset, bool is_write, uint8_t *data)
 		return true;
 	case UART_LSR:
 		if (!is_write)
-			*data = UART_LSR_THRE | UART_LSR_TEMT; /* always ready to send */
+			*data = UART_LSR_THRE | UART_LSR_TEMT | (s->loop_full ? UART_LSR_DR : 0);
 		return true;
 	case UART_MSR:
-		if (!is_write)
-			*data = UART_MSR_DCD_DSR_CTS;
+		if (is_write)
+			return true;
+		if (s->mcr & UART_MCR_LOOP)
+			/* Loopback wires the modem outputs to the inputs, as on a real 16550. */
+			*data = (s->mcr & UART_MCR_RTS ? UART_MSR_CTS : 0) |
+				(s->mcr & UART_MCR_DTR ? UART_MSR_DSR : 0) |
+				(s->mcr & UART_MCR_OUT1 ? UART_MSR_RI : 0) |
+				(s->mcr & UART_MCR_OUT2 ? UART_MSR_DCD : 0);
+		else
+			*data = UART_MSR_CONNECTED;
 		return true;
 	case UART_SCR:
 		if (is_write)

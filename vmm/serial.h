@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * COM1 as a 16550A that only transmits: what the guest writes to the
- * transmit register goes to an output stream; the registers a driver polls
- * (LSR, IIR, MSR, scratch, divisor latch) read back sensibly so that the
- * guest's serial driver and Linux-style probing work.
+ * transmit register goes to an output stream at once (so LSR always says
+ * "empty"); the registers a driver polls or probes read back as on real
+ * hardware: divisor latch, scratch, FIFO state in IIR, and loopback mode
+ * (the byte sent comes back, MSR mirrors MCR) as Linux's 8250 probe uses.
  */
 #ifndef VMM_SERIAL_H
 #define VMM_SERIAL_H
@@ -15,6 +16,9 @@
 struct serial {
 	FILE *out;
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
+	bool fifo;         /* FCR bit 0: FIFOs enabled (16550A mode) */
+	uint8_t loop_byte; /* last byte sent in loopback mode, read back from RBR */
+	bool loop_full;
 	uint64_t bytes_out;
 };
 

@@ -3,69 +3,13 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 
 #include "../shared/ports.h"
 #include "exit_codes.h"
+#include "stop.h"
 #include "x86_cpu.h"
-
-/*
- * Asynchronous stop requests. The handler sets kvm_run.immediate_exit, so a
- * signal that lands just before KVM_RUN still makes it return at once
- * (KVM's documented way to close that race), and KVM_RUN in progress
- * returns EINTR because the handler is installed without SA_RESTART.
- */
-static struct kvm_run *volatile signal_run;
-static volatile sig_atomic_t stop_signal;
-static volatile sig_atomic_t watchdog_fired;
-
-static void on_stop_signal(int sig)
-{
-	if (sig == SIGALRM)
-		watchdog_fired = 1;
-	else
-		stop_signal = sig;
-	if (signal_run)
-		signal_run->immediate_exit = 1;
-}
-
-static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGALRM };
-
-static int install_signals(struct vcpu_run_ctx *ctx, timer_t *timer, int *have_timer)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0; /* no SA_RESTART: interrupt KVM_RUN */
-	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
-		if (sigaction(stop_signals[i], &sa, NULL) < 0)
-			goto fail;
-	signal(SIGPIPE, SIG_IGN); /* a closed stdout must not kill the VMM */
-
-	*have_timer = 0;
-	if (ctx->timeout_ms) {
-		struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM };
-		struct itimerspec its = {
-			.it_value = { .tv_sec = (time_t)(ctx->timeout_ms / 1000),
-				      .tv_nsec = (long)(ctx->timeout_ms % 1000) * 1000000L },
-		};
-
-		if (timer_create(CLOCK_MONOTONIC, &sev, timer) < 0)
-			goto fail;
-		*have_timer = 1;
-		if (timer_settime(*timer, 0, &its, NULL) < 0)
-			goto fail;
-	}
-	return 0;
-fail:
-	fprintf(ctx->diag, "vmm: cannot set up signals or the watchdog: %s\n", strerror(errno));
-	return -1;
-}
 
 /* RIP of the vCPU, for reports; 0 if it cannot be read. */
 static uint64_t vcpu_rip(struct vcpu_run_ctx *ctx)
@@ -174,9 +118,13 @@ static int guest_crash(struct vcpu_run_ctx *ctx, const char *why)
 static int handle_internal_error(struct vcpu_run_ctx *ctx)
 {
 	struct kvm_run *run = ctx->vm->run;
-	char why[160];
-	int n = snprintf(why, sizeof(why), "KVM internal error, suberror %u",
-			 run->internal.suberror);
+	char why[200];
+	/* Suberror 1 is the one a guest causes: code KVM's emulator cannot run. */
+	int n = snprintf(why, sizeof(why), "KVM internal error, suberror %u%s",
+			 run->internal.suberror,
+			 run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION ?
+				 " (emulation failure: e.g. code executed from a hole or MMIO)" :
+				 "");
 
 	for (uint32_t i = 0; i < run->internal.ndata && i < 4 && n > 0 && (size_t)n < sizeof(why);
 	     i++)
@@ -188,15 +136,11 @@ static int handle_internal_error(struct vcpu_run_ctx *ctx)
 int vcpu_run(struct vcpu_run_ctx *ctx)
 {
 	struct kvm_run *run = ctx->vm->run;
-	timer_t timer;
-	int have_timer = 0;
 	int status = VMM_EXIT_HOST_ERROR;
 	char why[128];
+	int signo = 0;
 
-	signal_run = run;
-	if (install_signals(ctx, &timer, &have_timer) < 0)
-		goto out;
-
+	stop_attach_run(run);
 	for (;;) {
 		if (ioctl(ctx->vm->vcpu_fd, KVM_RUN, 0) < 0) {
 			if (errno != EINTR && errno != EAGAIN) {
@@ -204,20 +148,22 @@ int vcpu_run(struct vcpu_run_ctx *ctx)
 				status = VMM_EXIT_HOST_ERROR;
 				goto out;
 			}
-			if (watchdog_fired) {
+			switch (stop_requested(&signo)) {
+			case STOP_TIMEOUT:
 				fflush(ctx->serial.out);
 				fprintf(ctx->diag, "vmm: timeout: guest still running after %" PRIu64
 					" ms, stopped\n", ctx->timeout_ms);
 				x86_cpu_dump(ctx->vm, ctx->diag);
 				status = VMM_EXIT_TIMEOUT;
 				goto out;
-			}
-			if (stop_signal) {
+			case STOP_SIGNAL:
 				fflush(ctx->serial.out);
-				fprintf(ctx->diag, "vmm: stopped by signal %d (%s)\n", stop_signal,
-					strsignal(stop_signal));
-				status = VMM_EXIT_SIGNAL_BASE + stop_signal;
+				fprintf(ctx->diag, "vmm: stopped by signal %d (%s)\n", signo,
+					strsignal(signo));
+				status = VMM_EXIT_SIGNAL_BASE + signo;
 				goto out;
+			case STOP_NONE:
+				break;
 			}
 			continue;
 		}
@@ -261,9 +207,7 @@ int vcpu_run(struct vcpu_run_ctx *ctx)
 		}
 	}
 out:
-	if (have_timer)
-		timer_delete(timer);
-	signal_run = NULL;
+	stop_detach_run();
 	fflush(ctx->serial.out);
 	access_log_summary(&ctx->access_log);
 	return status;

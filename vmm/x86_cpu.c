@@ -12,8 +12,14 @@
 #define KVM_APIC_BUS_KHZ 1000000u
 
 #define CPUID_LEAF_FEATURES 0x1
+#define CPUID_LEAF_TOPOLOGY 0xbu
+#define CPUID_LEAF_TOPOLOGY_V2 0x1fu
+#define CPUID_LEAF_AMD_TOPOLOGY 0x8000001eu
 #define CPUID_LEAF_ADDR_SIZES 0x80000008u
 #define CPUID_1_EBX_APIC_ID_SHIFT 24
+#define CPUID_1_EDX_APIC (1u << 9)
+#define CPUID_1_ECX_X2APIC (1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 
 /* Initial guess for KVM_GET_SUPPORTED_CPUID; doubled on E2BIG. */
 #define CPUID_ENTRIES_START 64
@@ -105,6 +111,25 @@ int x86_cpu_set_cpuid(struct kvm_vm *vm, const struct x86_cpu_info *info, struct
 	if (e) {
 		e->ebx &= ~(0xffu << CPUID_1_EBX_APIC_ID_SHIFT); /* vCPU 0 has APIC ID 0 */
 		e->ecx |= CPUID_1_ECX_HYPERVISOR;
+		/*
+		 * No KVM_CREATE_IRQCHIP yet, so there is no local APIC: offering
+		 * one (or x2APIC, which KVM cannot emulate in user space) would
+		 * let the guest fault on it (KVM api.rst, "Local APIC features").
+		 */
+		e->edx &= ~CPUID_1_EDX_APIC;
+		e->ecx &= ~(CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE);
+	}
+	/*
+	 * KVM fills the topology leaves with the APIC ID of the host CPU the
+	 * VMM happens to run on; vCPU 0 is APIC ID 0, whatever the host.
+	 */
+	for (uint32_t i = 0; i < c->nent; i++) {
+		struct kvm_cpuid_entry2 *t = &c->entries[i];
+
+		if (t->function == CPUID_LEAF_TOPOLOGY || t->function == CPUID_LEAF_TOPOLOGY_V2)
+			t->edx = 0;
+		else if (t->function == CPUID_LEAF_AMD_TOPOLOGY)
+			t->eax = 0;
 	}
 
 	/* probe() allocated CPUID_ENTRIES_ADDED spare entries for these. */
@@ -139,8 +164,11 @@ int x86_cpu_get_msr(struct kvm_vm *vm, uint32_t index, uint64_t *value, struct v
 	memset(&m, 0, sizeof(m));
 	m.hdr.nmsrs = 1;
 	m.entry.index = index;
-	if (ioctl(vm->vcpu_fd, KVM_GET_MSRS, &m) != 1)
-		return err_set(err, "KVM_GET_MSRS of MSR 0x%x failed", index);
+	int ret = ioctl(vm->vcpu_fd, KVM_GET_MSRS, &m);
+
+	if (ret != 1)
+		return err_set(err, "KVM_GET_MSRS of MSR 0x%x: %s", index,
+			       ret < 0 ? strerror(errno) : "refused by KVM");
 	*value = m.entry.data;
 	return 0;
 }

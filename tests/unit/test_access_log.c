@@ -123,9 +123,9 @@ static void test_report_formats(void **state)
 	assert_string_equal(text(f),
 		"vmm: unhandled MMIO read of 4 bytes at GPA 0xc0000000 (hole) from RIP "
 		"0xffffffff80100000: reads return all ones\n"
-		"vmm: unhandled MMIO write of 1 byte at GPA 0xc0000000 (hole) value 0xab from RIP "
+		"vmm: unhandled MMIO write of 1 byte at GPA 0xc0000000 (hole) value 0xab, next RIP "
 		"0x1000: ignored\n"
-		"vmm: unhandled port I/O write of 1 byte to port 0x80 value 0x12 from RIP 0x2000: "
+		"vmm: unhandled port I/O write of 1 byte to port 0x80 value 0x12, next RIP 0x2000: "
 		"ignored\n"
 		"vmm: unhandled port I/O read of 2 bytes from port 0x61 from RIP 0x3000: reads "
 		"return all ones\n");

@@ -339,6 +339,18 @@ static void test_check_wraparound_refused(void **state)
 			   "DIMM 8K@0xfffffffffffff000 wraps around the 64-bit address space");
 }
 
+/* KVM maps at most 2^31 - 1 pages per memslot: 8T - 4K is the largest DIMM. */
+static void test_check_dimm_larger_than_a_memslot_refused(void **state)
+{
+	struct dimm ok[] = { { 0, GiB }, { 4 * GiB, LAYOUT_DIMM_MAX_SIZE } };
+	struct dimm bad[] = { { 0, GiB }, { 4 * GiB, 8192 * GiB } };
+
+	(void)state;
+	expect_check_ok(ok, 2, PHYS48);
+	expect_check_error(bad, 2, PHYS48, SLOTS,
+			   "DIMM 8T@0x100000000: larger than one KVM memory slot maps (8589934588K)");
+}
+
 static void test_check_bad_phys_bits_refused(void **state)
 {
 	struct dimm d[] = { { 0, GiB } };
@@ -839,6 +851,7 @@ int main(void)
 		cmocka_unit_test(test_check_touching_dimms_accepted),
 		cmocka_unit_test(test_check_48_bit_limit),
 		cmocka_unit_test(test_check_wraparound_refused),
+		cmocka_unit_test(test_check_dimm_larger_than_a_memslot_refused),
 		cmocka_unit_test(test_check_bad_phys_bits_refused),
 		cmocka_unit_test(test_check_dimm_over_low_reserved_refused),
 		cmocka_unit_test(test_check_dimm_ending_in_ebda_refused),

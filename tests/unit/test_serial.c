@@ -47,7 +47,7 @@ static void test_lsr_always_ready_iir_no_interrupt(void **state)
 
 	(void)state;
 	serial_init(&s, stdout);
-	assert_int_equal(get(&s, 5) & 0x60, 0x60);
+	assert_int_equal(get(&s, 5), 0x60);
 	assert_int_equal(get(&s, 2), 0x01);
 }
 
@@ -90,6 +90,50 @@ static void test_scratch_and_loopback(void **state)
 	free(buf);
 }
 
+/* Linux's 8250 probe: loopback with RTS|OUT2 must read back MSR 0x90 (CTS|DCD). */
+static void test_loopback_modem_status_follows_mcr(void **state)
+{
+	struct serial s;
+
+	(void)state;
+	serial_init(&s, stdout);
+	assert_int_equal(get(&s, 6) & 0xf0, 0xb0); /* not looped: a terminal is attached */
+	put(&s, 4, 0x10 | 0x0a);                    /* LOOP | RTS | OUT2 */
+	assert_int_equal(get(&s, 6) & 0xf0, 0x90);
+	put(&s, 4, 0x10 | 0x05);                    /* LOOP | DTR | OUT1 */
+	assert_int_equal(get(&s, 6) & 0xf0, 0x60);
+	put(&s, 4, 0x10);
+	assert_int_equal(get(&s, 6) & 0xf0, 0x00);
+}
+
+static void test_loopback_byte_comes_back(void **state)
+{
+	struct serial s;
+
+	(void)state;
+	serial_init(&s, stdout);
+	put(&s, 4, 0x10);
+	assert_int_equal(get(&s, 5) & 0x01, 0); /* nothing received yet */
+	put(&s, 0, 0x5a);
+	assert_int_equal(get(&s, 5) & 0x01, 1); /* data ready */
+	assert_int_equal(get(&s, 0), 0x5a);
+	assert_int_equal(get(&s, 5) & 0x01, 0);
+}
+
+/* IIR bits 7:6 say whether FIFOs are on: Linux tells a 16550A from a 16450 by them. */
+static void test_fifo_state_in_iir(void **state)
+{
+	struct serial s;
+
+	(void)state;
+	serial_init(&s, stdout);
+	assert_int_equal(get(&s, 2), 0x01);
+	put(&s, 2, 0x07); /* enable and clear FIFOs */
+	assert_int_equal(get(&s, 2), 0xc1);
+	put(&s, 2, 0x00);
+	assert_int_equal(get(&s, 2), 0x01);
+}
+
 static void test_not_a_register(void **state)
 {
 	struct serial s;
@@ -108,6 +152,9 @@ int main(void)
 		cmocka_unit_test(test_lsr_always_ready_iir_no_interrupt),
 		cmocka_unit_test(test_divisor_latch_does_not_transmit),
 		cmocka_unit_test(test_scratch_and_loopback),
+		cmocka_unit_test(test_loopback_modem_status_follows_mcr),
+		cmocka_unit_test(test_loopback_byte_comes_back),
+		cmocka_unit_test(test_fifo_state_in_iir),
 		cmocka_unit_test(test_not_a_register),
 	};
 	return cmocka_run_group_tests_name("serial", tests, NULL, NULL);
