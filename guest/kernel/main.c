@@ -15,6 +15,7 @@
 #include "asm/pat.h"
 #include "asm/processor.h"
 #include "asm/pvh.h"
+#include "asm/setup.h"
 #include "asm/traps.h"
 #include "kernel/cmdline.h"
 #include "kernel/compiler.h"
@@ -23,8 +24,10 @@
 #include "kernel/exit.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/selftest.h"
 #include "kernel/test_params.h"
 #include "mm/e820_setup.h"
+#include "mm/memblock.h"
 
 void __noreturn start_kernel(u32 start_info_pa);
 
@@ -52,6 +55,7 @@ static void print_unknown_params(void)
 void __noreturn start_kernel(u32 start_info_pa)
 {
 	const struct hvm_start_info *si;
+	bool selftests_ok;
 	u32 code;
 
 	early_console_init();
@@ -62,9 +66,12 @@ void __noreturn start_kernel(u32 start_info_pa)
 	pvh_print_start_info();
 	parse_cmdline(pvh_cmdline());
 	test_params_parse();
+	selftest_parse_cmdline();
+	memblock_early_param(cmdline_get("memblock"));
 	print_unknown_params();
 
 	e820__memory_setup_pvh(pvh_memmap(), si->memmap_entries);
+	x86_memblock_setup(start_info_pa, si);
 
 	identify_boot_cpu();
 	print_cpu_info();
@@ -72,7 +79,10 @@ void __noreturn start_kernel(u32 start_info_pa)
 	mtrr_print_state();
 	early_ioremap_init();
 
+	selftests_ok = selftest_run_cmdline();
 	code = test_params_run();
+	if (!selftests_ok && code == GUEST_EXIT_SUCCESS)
+		code = GUEST_EXIT_FAILURE;
 	printk("Boot complete: exiting with code %u\n", code);
 	guest_exit(code);
 }

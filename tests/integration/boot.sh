@@ -61,3 +61,18 @@ check_grep "$STDERR_FILE" '^vmm: DIMM 1: 1G@0x100000000 '
 check_grep "$STDERR_FILE" '^vmm: PVH entry 0x[0-9a-f]+'
 check_grep "$STDERR_FILE" '^vmm: MTRR: 1 variable ranges'
 end
+
+# memblock (issue 3's first piece): E820 RAM in, the boot's own memory reserved.
+run_vmm boot_memblock --cmdline memblock=debug "$GUEST"
+begin "memblock=debug: RAM from E820 (partial page trimmed), low megabyte, image and PVH data reserved"
+check_rc 0
+check_line "$STDOUT_FILE" "MEMBLOCK configuration:"
+check_line "$STDOUT_FILE" " memory.cnt  = 0x3"
+check_line "$STDOUT_FILE" "$(printf ' memory[0x0]\t[0x0000000000000000-0x000000000009efff], 0x000000000009f000 bytes flags: 0x0')"
+check_line "$STDOUT_FILE" "$(printf ' memory[0x1]\t[0x0000000000100000-0x00000000bfffffff], 0x00000000bff00000 bytes flags: 0x0')"
+check_line "$STDOUT_FILE" "$(printf ' memory[0x2]\t[0x0000000100000000-0x000000013fffffff], 0x0000000040000000 bytes flags: 0x0')"
+check_line "$STDOUT_FILE" "memblock_reserve: [0x0000000000000000-0x00000000000fffff]"
+check_line "$STDOUT_FILE" "memblock_reserve: [0x0000000000006000-0x0000000000006037]"
+check_grep "$STDOUT_FILE" '^memblock_reserve: \[0x0000000000100000-0x00000000001[0-9a-f]{5}\]$'
+check_no_grep "$STDOUT_FILE" '^Unknown kernel command line'
+end

@@ -58,8 +58,10 @@ struct memblock_region {
 /*
  * One collection. @regions[0..@cnt) is sorted by base, disjoint and minimal;
  * @total_size is the sum of their sizes. @regions points at one of the
- * static arrays in memblock.c (which one changes: an update is built in a
- * spare array, then swapped in).
+ * static arrays in memblock.c, and which one changes: an update is built in
+ * a spare array, then swapped in. So a pointer to a region (from
+ * for_each_mem_region, say) is valid only until the next change, as in
+ * Linux, where a change moves regions with memmove.
  */
 struct memblock_type {
 	unsigned long cnt;

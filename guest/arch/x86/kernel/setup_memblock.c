@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Hand the firmware's memory map to memblock and reserve what the boot
+ * already uses, as Linux's e820__memblock_setup() and early_reserve_memory()
+ * do: after this, memblock's free ranges are exactly the RAM nobody owns.
+ */
+#include "abi/pvh.h"
+#include "asm/page.h"
+#include "asm/pvh.h"
+#include "asm/setup.h"
+#include "kernel/panic.h"
+#include "kernel/string.h"
+#include "mm/e820_setup.h"
+#include "mm/memblock.h"
+
+#define SZ_1M 0x100000ul
+
+/* Linker-script symbols: the image's first and last byte (+1), virtual. */
+extern char _text[], _end[];
+
+/* memblock_reserve() that may not fail: an early reservation lost is a corrupt boot. */
+static void reserve_or_panic(phys_addr_t base, phys_addr_t size, const char *what)
+{
+	if (memblock_reserve(base, size))
+		panic("memblock: cannot reserve %s [0x%lx-0x%lx]", what, (unsigned long)base,
+		      (unsigned long)(base + size - 1));
+}
+
+void x86_memblock_setup(u32 start_info_pa, const struct hvm_start_info *si)
+{
+	for (u32 i = 0; i < e820_table.nr_entries; i++) {
+		const struct e820_entry *e = &e820_table.entries[i];
+
+		if (e->type == E820_TYPE_RAM && memblock_add(e->addr, e->size))
+			panic("memblock: cannot add RAM [0x%lx-0x%lx]", (unsigned long)e->addr,
+			      (unsigned long)(e->addr + e->size - 1));
+		/* Soft-reserved RAM is RAM the kernel must not allocate from. */
+		if (e->type == E820_TYPE_SOFT_RESERVED)
+			reserve_or_panic(e->addr, e->size, "soft-reserved memory");
+	}
+	/* Partial pages at the edges of RAM ranges cannot be allocated. */
+	memblock_trim_memory(PAGE_SIZE);
+
+	/* Page 0 and the whole low megabyte (BIOS, EBDA, the PVH boot data here). */
+	reserve_or_panic(0, SZ_1M, "the low megabyte");
+	reserve_or_panic(KERNEL_PHYS_START, __pa_symbol(_end) - KERNEL_PHYS_START,
+			 "the kernel image");
+	/* Wherever the loader put them (QEMU: in its own area), keep the boot data. */
+	reserve_or_panic(start_info_pa, sizeof(*si), "the PVH start info");
+	reserve_or_panic(si->memmap_paddr,
+			 (phys_addr_t)si->memmap_entries * sizeof(struct hvm_memmap_table_entry),
+			 "the PVH memory map");
+	if (si->cmdline_paddr)
+		reserve_or_panic(si->cmdline_paddr, strlen(pvh_cmdline()) + 1,
+				 "the PVH command line");
+
+	/* Early allocations must stay inside the boot identity map. */
+	memblock_set_current_limit(EARLY_IDENT_MAP_SIZE);
+	memblock_dump_all();
+}

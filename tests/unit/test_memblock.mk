@@ -1,0 +1,1 @@
+test_memblock_SRCS := guest/mm/memblock.c guest/lib/vsprintf.c
