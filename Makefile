@@ -42,7 +42,7 @@ include $(wildcard tests/unit/*.mk)
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
 UNIT_BINS  := $(UNIT_NAMES:%=bin/tests/%) $(UNIT_NAMES:%=bin/tests/%-san)
 UNIT_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -MMD -MP \
-               -Iguest/include -Itests/unit -DHOST_UNIT_TEST
+               -Iguest/include -Iguest/arch/x86/include -Itests/unit -DHOST_UNIT_TEST
 UNIT_LIBS  := -lcmocka -lelf
 
 .PHONY: all vmm guest unit deps-run deps-test run test bench clean

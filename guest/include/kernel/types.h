@@ -20,6 +20,10 @@ typedef int16_t s16;
 typedef int32_t s32;
 typedef int64_t s64;
 
+/* A physical address (Linux's phys_addr_t, 64-bit on x86-64 and PAE). */
+typedef u64 phys_addr_t;
+#define PHYS_ADDR_MAX (~(phys_addr_t)0)
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif /* KERNEL_TYPES_H */

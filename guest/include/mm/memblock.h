@@ -29,12 +29,6 @@
 
 #include "kernel/types.h"
 
-typedef u64 phys_addr_t;
-
-#ifndef PHYS_ADDR_MAX
-#define PHYS_ADDR_MAX (~(phys_addr_t)0)
-#endif
-
 /* Regions per array (Linux's initial size, kept for good here). */
 #define INIT_MEMBLOCK_REGIONS 128
 
