@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +30,16 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "little-endian host re
 
 /* A guest kernel image larger than this is refused before it is read. */
 #define ELF_FILE_MAX (1ull << 30)
+
+/*
+ * Bounds on the work a file can ask for: each program header costs a check
+ * against every loaded segment, and each PT_NOTE byte is walked (all-zero
+ * bytes parse as valid empty 12-byte notes, and many headers may point at
+ * the same bytes). A real kernel has a dozen headers and a few hundred
+ * bytes of notes; these limits keep a hostile file's cost to milliseconds.
+ */
+#define ELF_PHNUM_MAX 1024
+#define ELF_NOTE_BYTES_MAX (1ull << 20)
 
 /* The vCPU starts in 32-bit mode: the PVH entry must be below 4 GiB. */
 #define PVH_ENTRY_LIMIT (1ull << 32)
@@ -55,6 +66,7 @@ struct inspect {
 	size_t load_idx[ELF_MAX_LOAD_SEGMENTS]; /* program header index of img->seg[i] */
 	bool have_entry;
 	uint64_t entry;
+	uint64_t note_bytes; /* PT_NOTE bytes walked so far, at most ELF_NOTE_BYTES_MAX */
 	struct vmm_err *err;
 };
 
@@ -228,6 +240,11 @@ static int get_phnum(struct inspect *in, Elf *elf, const GElf_Ehdr *eh, size_t *
 	/* Checked here so that the message is ours, not libelf's "invalid data". */
 	if (check_phdr_table(in, eh->e_phoff, eh->e_phnum))
 		return -1;
+	if (eh->e_phnum > ELF_PHNUM_MAX)
+		return file_err(in,
+				"%u program headers (e_phnum), more than the %d (ELF_PHNUM_MAX) "
+				"a guest image may have",
+				eh->e_phnum, ELF_PHNUM_MAX);
 	if (elf_getphdrnum(elf, phnum) != 0)
 		return libelf_err(in);
 	/* libelf quietly shortens a table that runs off the file: never load a part. */
@@ -419,6 +436,18 @@ static int scan_notes(struct inspect *in, Elf *elf, size_t idx, const GElf_Phdr 
 		return 0;
 	if (check_file_range(in, idx, ph, "note contents"))
 		return -1;
+	/* Counted per header: headers that share bytes pay for them each time. */
+	if (ph->p_filesz > ELF_NOTE_BYTES_MAX - in->note_bytes) {
+		char lim[SIZE_STR_MAX];
+
+		return seg_err(in, idx, ph,
+			       "%llu note bytes after %llu in earlier PT_NOTE segments exceed "
+			       "the %s (ELF_NOTE_BYTES_MAX) a guest image may have",
+			       (unsigned long long)ph->p_filesz,
+			       (unsigned long long)in->note_bytes,
+			       format_size(ELF_NOTE_BYTES_MAX, lim, sizeof(lim)));
+	}
+	in->note_bytes += ph->p_filesz;
 	d = elf_getdata_rawchunk(elf, (int64_t)ph->p_offset, ph->p_filesz, type);
 	if (!d)
 		return seg_err(in, idx, ph, "cannot read the notes: libelf: %s", elf_errmsg(-1));
@@ -560,6 +589,35 @@ int elf_inspect(const char *name, const void *buf, uint64_t len, const struct gu
 	return rc;
 }
 
+/*
+ * Zero [p, p + len) of guest RAM without committing host memory for it: a
+ * memset of a 1 GiB BSS would make the host back every page. Only the
+ * partial pages at either end are written; the whole host pages between
+ * are dropped with MADV_DONTNEED, after which guest_mem's private anonymous
+ * mappings read back as zero (and cost nothing until the guest writes).
+ * This zeroes whatever the memory held before, as memset would. If the
+ * kernel refuses (locked or special pages), memset does the job.
+ */
+static void zero_guest_range(uint8_t *p, uint64_t len)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	uintptr_t page = ps > 0 ? (uintptr_t)ps : 0;
+	uintptr_t start = (uintptr_t)p, end = start + len; /* inside one DIMM: no wrap */
+	uintptr_t first = (start + page - 1) & ~(page - 1); /* first whole page */
+	uintptr_t last = end & ~(page - 1);                 /* end of the last whole page */
+
+	if (page == 0 || first >= last) {
+		memset(p, 0, len); /* no whole page inside */
+		return;
+	}
+	if (madvise((void *)first, last - first, MADV_DONTNEED) != 0) {
+		memset(p, 0, len);
+		return;
+	}
+	memset(p, 0, first - start);
+	memset((void *)last, 0, end - last);
+}
+
 /* Write the accepted segments to guest RAM: file bytes, then zeroes up to p_memsz. */
 void elf_copy(const void *buf, const struct guest_mem *mem, const struct elf_image *img)
 {
@@ -573,7 +631,8 @@ void elf_copy(const void *buf, const struct guest_mem *mem, const struct elf_ima
 		assert(dst);
 		if (s->filesz)
 			memcpy(dst, src + s->offset, s->filesz);
-		memset(dst + s->filesz, 0, s->memsz - s->filesz);
+		if (s->memsz > s->filesz)
+			zero_guest_range(dst + s->filesz, s->memsz - s->filesz);
 	}
 }
 
@@ -584,9 +643,10 @@ static int read_file(const char *path, uint8_t **out, uint64_t *out_len, struct 
 	struct stat st;
 	uint8_t *buf = NULL;
 	size_t size, done = 0;
-	int fd, rc = -1;
+	int fd, flags, rc = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(err, "cannot open '%s': %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0) {
@@ -611,10 +671,17 @@ static int read_file(const char *path, uint8_t **out, uint64_t *out_len, struct 
 			path, (long long)st.st_size, format_size(ELF_FILE_MAX, lim, sizeof(lim)));
 		goto out;
 	}
+	/* A regular file: from here reads may block as usual. */
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		err_set(err, "cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
 	size = (size_t)st.st_size;
 	buf = malloc(size);
 	if (!buf) {
-		err_set(err, "cannot load '%s': %s", path, strerror(errno));
+		/* Worded apart from the refusals: the file may be fine, the host is short. */
+		err_set(err, "out of memory reading '%s' (%zu bytes)", path, size);
 		goto out;
 	}
 	while (done < size) {

@@ -150,6 +150,37 @@ uint8_t *eb_build(const struct elf_builder *b, size_t *len)
 	return img;
 }
 
+/* Grow a built image past the builder's limits: zero bytes, then more program headers. */
+uint8_t *eb_extend(const uint8_t *img, size_t len, size_t zeroes, const Elf64_Phdr *extra,
+		   unsigned nr_extra, size_t *zero_off, size_t *out_len)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
+	size_t zoff = align_up(len, EB_BLOB_ALIGN);
+	size_t phoff = align_up(zoff + zeroes, EB_BLOB_ALIGN);
+	size_t nr = (size_t)eh->e_phnum + nr_extra;
+	size_t total = phoff + nr * sizeof(Elf64_Phdr);
+	uint8_t *out;
+
+	if (nr >= PN_XNUM)
+		eb_fail("too many program headers for e_phnum");
+	out = calloc(1, total);
+	if (!out)
+		eb_fail("out of memory");
+	memcpy(out, img, len);
+	memcpy(out + phoff, img + eh->e_phoff, eh->e_phnum * sizeof(Elf64_Phdr));
+	for (unsigned i = 0; i < nr_extra; i++) {
+		Elf64_Phdr ph = *extra;
+
+		ph.p_offset += zoff;
+		memcpy(out + phoff + (eh->e_phnum + i) * sizeof(ph), &ph, sizeof(ph));
+	}
+	eb_ehdr(out)->e_phoff = phoff;
+	eb_ehdr(out)->e_phnum = (Elf64_Half)nr;
+	*zero_off = zoff;
+	*out_len = total;
+	return out;
+}
+
 /* The header of a built image (calloc'ed, so suitably aligned). */
 Elf64_Ehdr *eb_ehdr(uint8_t *img)
 {

@@ -10,6 +10,13 @@
  *   | Elf64_Ehdr      | Elf64_Phdr[]    | payload: each segment's bytes     |
  *   +-----------------+-----------------+-----------------------------------+
  *
+ * eb_extend() then appends zero bytes and a longer program header table:
+ *
+ *   0                 len              *zero_off      + zeroes (8-aligned)
+ *   +-----------------+---------------+---------------+-----------------------+
+ *   | built image     | (padding)     | zero bytes    | Elf64_Phdr[] (new)    |
+ *   +-----------------+---------------+---------------+-----------------------+
+ *
  * A test builds a valid image, then breaks it through eb_ehdr()/eb_phdr()
  * or by truncating the returned buffer.
  */
@@ -61,6 +68,18 @@ void eb_pvh_note(uint8_t *out, size_t cap, size_t *pos, uint64_t entry, uint32_t
 
 /* Lay the image out; returns a malloc'ed buffer of *@len bytes. */
 uint8_t *eb_build(const struct elf_builder *b, size_t *len);
+
+/*
+ * For images larger than struct elf_builder holds: a copy of the built image
+ * @img (@len bytes), then @zeroes zero bytes from the 8-aligned offset
+ * *@zero_off, then a new program header table holding the image's own
+ * headers followed by @nr_extra copies of @extra, whose p_offset is taken
+ * as relative to the zero bytes. e_phoff and e_phnum are updated; the old
+ * table stays in place, unreferenced. Returns a malloc'ed buffer of
+ * *@out_len bytes.
+ */
+uint8_t *eb_extend(const uint8_t *img, size_t len, size_t zeroes, const Elf64_Phdr *extra,
+		   unsigned nr_extra, size_t *zero_off, size_t *out_len);
 
 /* Fields of a built image, to break it after the fact. */
 Elf64_Ehdr *eb_ehdr(uint8_t *img);

@@ -19,11 +19,15 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -60,6 +64,31 @@
 /* Note types other than PVH's that real kernels carry. */
 #define XEN_ELFNOTE_ENTRY 1
 #define NT_GNU_BUILD_ID_TYPE 3
+
+/* The loader's documented limits (ELF_PHNUM_MAX, ELF_NOTE_BYTES_MAX in elf_loader.c). */
+#define PHNUM_LIMIT 1024
+#define NOTE_BYTES_LIMIT (1 * MiB)
+
+/* Zero bytes that many note headers point at, all at once. */
+#define SHARED_NOTE_BYTES (64 * 1024)
+
+/*
+ * A BSS far larger than the memory the test allows it to cost. Exactly
+ * (mincore), only the partial pages at its two ends may become resident.
+ * statm's RSS is the kernel's per-CPU counter sum, folded in batches of 32
+ * or more pages per CPU, so it drifts by tens of pages with nothing
+ * touched: its bound is loose, still 1/128 of what a memset would cost.
+ */
+#define BIG_BSS (512 * MiB)
+#define BSS_EDGE_PAGES 2
+#define RSS_SLACK_PAGES 1024
+
+/* A file larger than the address space the OOM test leaves the process. */
+#define OOM_FILE_SIZE (512 * MiB)
+#define OOM_HEADROOM (64 * MiB)
+
+/* A FIFO open that blocks is cut short after this many seconds. */
+#define FIFO_ALARM_S 5
 
 static struct guest_dimm fake_dimms[2];
 static struct guest_mem fake_mem = { .dimms = fake_dimms, .nr = 2 };
@@ -170,6 +199,16 @@ static uint8_t *gpa_ptr(uint64_t gpa, uint64_t len)
 
 	assert_non_null(p);
 	return p;
+}
+
+/* Real RAM as the VMM maps it by default below the 3 GiB hole, kept small. */
+static void map_real_ram(struct guest_mem *mem)
+{
+	const struct dimm d = { .base = 0, .size = GiB };
+	struct vmm_err err = { "" };
+
+	if (guest_mem_map(mem, &d, 1, &err))
+		fail_msg("%s", err.msg);
 }
 
 /* Poison all fake RAM so that zeroing and copying are visible. */
@@ -379,6 +418,286 @@ static void test_bogus_section_table_is_ignored(void **state)
 		expect_ok(img, len);
 	}
 	free(img);
+}
+
+/* ------------------------------------------------------------ work and memory bounds */
+
+/*
+ * The standard image, then @zeroes zero bytes and @nr copies of @extra
+ * (p_offset relative to the zero bytes) appended to its program headers.
+ */
+static uint8_t *std_image_extended(size_t zeroes, const Elf64_Phdr *extra, unsigned nr,
+				   size_t *len)
+{
+	size_t std_len, zero_off;
+	uint8_t *std = std_image(&std_len);
+	uint8_t *img = eb_extend(std, std_len, zeroes, extra, nr, &zero_off, len);
+
+	free(std);
+	return img;
+}
+
+/* Bytes of notes in the standard image's own PT_NOTE (the PVH note). */
+static size_t std_note_bytes(void)
+{
+	size_t len, n;
+	uint8_t *img = std_image(&len);
+
+	n = eb_phdr(img, PH_NOTE)->p_filesz;
+	free(img);
+	return n;
+}
+
+static void test_phnum_at_limit_accepted(void **state)
+{
+	const Elf64_Phdr null_ph = { .p_type = PT_NULL };
+	size_t len;
+	uint8_t *img = std_image_extended(0, &null_ph, PHNUM_LIMIT - 3, &len);
+	struct elf_image out;
+
+	(void)state;
+	assert_int_equal(eb_ehdr(img)->e_phnum, PHNUM_LIMIT);
+	out = expect_ok(img, len);
+	assert_int_equal(out.nr_seg, 2);
+	free(img);
+}
+
+static void test_phnum_over_limit_refused(void **state)
+{
+	const Elf64_Phdr null_ph = { .p_type = PT_NULL };
+	size_t len;
+	uint8_t *img = std_image_extended(0, &null_ph, PHNUM_LIMIT - 2, &len);
+
+	(void)state;
+	expect_refusal(img, len, "1025 program headers (e_phnum), more than the 1024 "
+				 "(ELF_PHNUM_MAX) a guest image may have");
+}
+
+/* A PT_NOTE over @filesz of the appended zero bytes (zeroes read as empty notes). */
+static Elf64_Phdr zero_note_phdr(size_t filesz)
+{
+	return (Elf64_Phdr){
+		.p_type = PT_NOTE,
+		.p_flags = PF_R,
+		.p_filesz = filesz,
+		.p_memsz = filesz,
+		.p_align = 4,
+	};
+}
+
+static void test_note_bytes_at_limit_accepted(void **state)
+{
+	const Elf64_Phdr ph = zero_note_phdr(NOTE_BYTES_LIMIT - std_note_bytes());
+	size_t len;
+	uint8_t *img = std_image_extended(ph.p_filesz, &ph, 1, &len);
+
+	(void)state;
+	expect_ok(img, len);
+	free(img);
+}
+
+static void test_note_bytes_over_limit_refused(void **state)
+{
+	const Elf64_Phdr ph = zero_note_phdr(NOTE_BYTES_LIMIT - std_note_bytes() + 1);
+	size_t len;
+	uint8_t *img = std_image_extended(ph.p_filesz, &ph, 1, &len);
+	char want[VMM_ERR_MAX];
+
+	(void)state;
+	snprintf(want, sizeof(want),
+		 "segment 3 (PT_NOTE, paddr 0x0): %llu note bytes after %zu in earlier PT_NOTE "
+		 "segments exceed the 1M (ELF_NOTE_BYTES_MAX) a guest image may have",
+		 (unsigned long long)ph.p_filesz, std_note_bytes());
+	expect_refusal(img, len, want);
+}
+
+static void test_many_note_headers_over_the_same_bytes_refused(void **state)
+{
+	const Elf64_Phdr ph = zero_note_phdr(SHARED_NOTE_BYTES);
+	size_t len;
+	/* The attack: every header walks the same 64 KiB of empty 12-byte notes. */
+	uint8_t *img = std_image_extended(SHARED_NOTE_BYTES, &ph, PHNUM_LIMIT - 3, &len);
+	/* The PVH note and 15 copies fit in 1 MiB; the 16th copy (segment 18) does not. */
+	const unsigned first_over = 3 + NOTE_BYTES_LIMIT / SHARED_NOTE_BYTES - 1;
+	char want[64];
+
+	(void)state;
+	snprintf(want, sizeof(want), "segment %u (PT_NOTE, paddr 0x0): ", first_over);
+	expect_refusal(img, len, want);
+}
+
+/* Resident pages of this process, from /proc/self/statm. */
+static long rss_pages(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	long size, resident;
+
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%ld %ld", &size, &resident), 2);
+	fclose(f);
+	return resident;
+}
+
+static void test_big_bss_does_not_commit_host_memory(void **state)
+{
+	const uint64_t paddr = DATA_PADDR + 0x10; /* the BSS starts and ends mid-page */
+	struct elf_builder b;
+	uint8_t data[DATA_FILESZ], notes[NOTES_MAX];
+	size_t n = 0, len;
+	uint8_t *img;
+	struct guest_mem mem;
+	struct elf_image out;
+	struct vmm_err err = { "" };
+	long before, after;
+	const uint8_t *p;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), first, end;
+	unsigned char *vec;
+	size_t npages, resident = 0;
+
+	(void)state;
+	fill(data, sizeof(data), 4);
+	eb_init(&b);
+	eb_add_load(&b, TEXT_PADDR, PF_R | PF_X, NULL, TEXT_SIZE, TEXT_SIZE);
+	eb_add_load(&b, paddr, PF_R | PF_W, data, DATA_FILESZ, BIG_BSS);
+	eb_pvh_note(notes, sizeof(notes), &n, STD_ENTRY, 4);
+	eb_add_note_seg(&b, notes, n, 4);
+	img = eb_build(&b, &len);
+	map_real_ram(&mem);
+	if (elf_inspect(NAME, img, len, &mem, PVH_BOOT_AREA_START, PVH_BOOT_AREA_END, &out,
+			&err))
+		fail_msg("%s", err.msg);
+
+	before = rss_pages();
+	elf_copy(img, &mem, &out);
+	after = rss_pages();
+	p = guest_mem_ptr(&mem, paddr, BIG_BSS);
+	assert_non_null(p);
+	/* Resident pages of the segment, from the page holding its first byte. */
+	first = (uintptr_t)p & ~(page - 1);
+	end = (uintptr_t)p + BIG_BSS;
+	npages = (end - first + page - 1) / page;
+	vec = malloc(npages);
+	assert_non_null(vec);
+	assert_int_equal(mincore((void *)first, end - first, vec), 0);
+	for (size_t i = 0; i < npages; i++)
+		resident += vec[i] & 1;
+	free(vec);
+	print_message("# %llu MiB BSS: %zu of %zu pages resident; statm RSS %ld -> %ld pages\n",
+		      (unsigned long long)(BIG_BSS / MiB), resident, npages, before, after);
+	assert_true(resident <= BSS_EDGE_PAGES);
+	assert_true(after - before <= RSS_SLACK_PAGES);
+
+	assert_memory_equal(p, data, DATA_FILESZ);
+	assert_int_equal(p[DATA_FILESZ], 0);
+	assert_int_equal(p[BIG_BSS / 2], 0);
+	assert_int_equal(p[BIG_BSS - 1], 0);
+	guest_mem_unmap(&mem);
+	free(img);
+}
+
+/* One data segment to load over junk: where it starts, its file bytes and its memory. */
+struct bss_shape {
+	const char *what;
+	uint64_t paddr, filesz, memsz;
+};
+
+static const struct bss_shape bss_shapes[] = {
+	{ "mid-page to mid-page, whole pages between", DATA_PADDR + 0x10, 0x100, 0x5000 },
+	{ "page-aligned start and end", DATA_PADDR, 0x1000, 0x5000 },
+	{ "inside one page", DATA_PADDR + 0x10, 0x10, 0x100 },
+	{ "two partial pages, none whole", DATA_PADDR + 0xf00, 0x80, 0x180 },
+	{ "no file bytes, starts mid-page", DATA_PADDR + 0x800, 0, 0x3000 },
+	{ "file bytes end mid-page, BSS ends on a page", DATA_PADDR, 0x1010, 0x4000 },
+};
+
+/* Bytes around each segment of the standard shape that must stay junk. */
+#define GUARD 0x1000
+
+/*
+ * Load each shape over junk in @mem: file bytes copied, every BSS byte zero
+ * (the partial first and last pages too), the page either side untouched.
+ */
+static void check_bss_shapes(const struct guest_mem *mem)
+{
+	for (size_t k = 0; k < sizeof(bss_shapes) / sizeof(bss_shapes[0]); k++) {
+		const struct bss_shape *sh = &bss_shapes[k];
+		struct elf_builder b;
+		uint8_t data[0x2000], notes[NOTES_MAX];
+		size_t n = 0, len;
+		uint8_t *img, *p;
+		struct elf_image out;
+		struct vmm_err err = { "" };
+
+		print_message("# BSS shape: %s [0x%llx + 0x%llx, 0x%llx)\n", sh->what,
+			      (unsigned long long)sh->paddr, (unsigned long long)sh->filesz,
+			      (unsigned long long)(sh->paddr + sh->memsz));
+		assert_true(sh->filesz <= sizeof(data));
+		fill(data, sh->filesz, 6);
+		eb_init(&b);
+		eb_add_load(&b, TEXT_PADDR, PF_R | PF_X, NULL, TEXT_SIZE, TEXT_SIZE);
+		eb_add_load(&b, sh->paddr, PF_R | PF_W, data, sh->filesz, sh->memsz);
+		eb_pvh_note(notes, sizeof(notes), &n, STD_ENTRY, 4);
+		eb_add_note_seg(&b, notes, n, 4);
+		img = eb_build(&b, &len);
+
+		p = guest_mem_ptr(mem, sh->paddr - GUARD, sh->memsz + 2 * GUARD);
+		assert_non_null(p);
+		memset(p, JUNK, sh->memsz + 2 * GUARD);
+		if (elf_inspect(NAME, img, len, mem, PVH_BOOT_AREA_START, PVH_BOOT_AREA_END,
+				&out, &err))
+			fail_msg("%s", err.msg);
+		elf_copy(img, mem, &out);
+		for (size_t i = 0; i < GUARD; i++)
+			assert_int_equal(p[i], JUNK);
+		p += GUARD;
+		for (size_t i = 0; i < sh->filesz; i++)
+			assert_int_equal(p[i], pattern(6, i));
+		for (size_t i = sh->filesz; i < sh->memsz; i++)
+			if (p[i] != 0)
+				fail_msg("%s: BSS byte 0x%zx is 0x%02x", sh->what, i, p[i]);
+		for (size_t i = 0; i < GUARD; i++)
+			assert_int_equal(p[sh->memsz + i], JUNK);
+		free(img);
+	}
+}
+
+static void test_bss_over_junk_zeroed_in_mmapped_dimm(void **state)
+{
+	struct guest_mem mem;
+
+	(void)state;
+	/* Page-aligned host memory: GPA page edges are host page edges. */
+	map_real_ram(&mem);
+	check_bss_shapes(&mem);
+	guest_mem_unmap(&mem);
+}
+
+static void test_bss_over_junk_zeroed_in_unaligned_ram(void **state)
+{
+	(void)state;
+	/* malloc'ed RAM: host page edges fall anywhere relative to GPA ones. */
+	check_bss_shapes(&fake_mem);
+}
+
+static void test_bss_zeroed_when_madvise_refuses_locked_memory(void **state)
+{
+	const size_t lock_len = 0x10000;
+	struct guest_mem mem;
+	uint8_t *locked;
+
+	(void)state;
+	map_real_ram(&mem);
+	locked = guest_mem_ptr(&mem, DATA_PADDR - GUARD, lock_len);
+	assert_non_null(locked);
+	/* MADV_DONTNEED fails on locked pages: the loader must fall back to memset. */
+	if (mlock(locked, lock_len)) {
+		print_message("# mlock: %s\n", strerror(errno));
+		guest_mem_unmap(&mem);
+		skip();
+	}
+	check_bss_shapes(&mem);
+	munlock(locked, lock_len);
+	guest_mem_unmap(&mem);
 }
 
 /* ------------------------------------------------------------ truncation */
@@ -1171,6 +1490,97 @@ static void test_load_file_over_1g_refused(void **state)
 	unlink(path);
 }
 
+/* SIGALRM only interrupts the blocking call it lands in. */
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void test_load_fifo_refused_without_blocking(void **state)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	char path[PATH_MAX], want[PATH_MAX + 64];
+	struct elf_image out;
+	struct vmm_err err = { "" };
+	int rc;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/fifo.elf", tmpdir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	/* No SA_RESTART: a blocking open() returns EINTR instead of hanging the test. */
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
+	alarm(FIFO_ALARM_S);
+	rc = load_file(path, &out, &err);
+	alarm(0);
+	sigaction(SIGALRM, &old, NULL);
+	unlink(path);
+	print_message("# refusal: %s\n", err.msg);
+	assert_int_equal(rc, -1);
+	snprintf(want, sizeof(want), "cannot load '%s': not a regular file", path);
+	assert_string_equal(err.msg, want);
+}
+
+#ifdef __SANITIZE_ADDRESS__
+/*
+ * ASan's malloc() aborts when memory runs out; the out-of-memory test needs
+ * the NULL that the C library returns. ASAN_OPTIONS can still override this.
+ */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+#endif
+
+/* Pages of address space this process has mapped, from /proc/self/statm. */
+static unsigned long vm_pages(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long size;
+
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%lu", &size), 1);
+	fclose(f);
+	return size;
+}
+
+static void test_load_out_of_memory_is_named(void **state)
+{
+	char path[PATH_MAX], want[PATH_MAX + 64];
+	struct elf_image out;
+	struct vmm_err err = { "" };
+	struct rlimit old, lim;
+	int fd, rc;
+
+	(void)state;
+	/* Unlinked at once and loaded through /proc: nothing is left if the test dies. */
+	snprintf(path, sizeof(path), "%s/big.elf", tmpdir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(ftruncate(fd, (off_t)OOM_FILE_SIZE), 0); /* sparse */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	/*
+	 * Leave the process too little address space for the file, only for
+	 * the call: the soft limit goes back up (to at most the hard one) after.
+	 */
+	assert_int_equal(getrlimit(RLIMIT_AS, &old), 0);
+	lim = old;
+	lim.rlim_cur = vm_pages() * (rlim_t)sysconf(_SC_PAGESIZE) + OOM_HEADROOM;
+	if (old.rlim_cur != RLIM_INFINITY && old.rlim_cur < lim.rlim_cur)
+		lim.rlim_cur = old.rlim_cur;
+	assert_int_equal(setrlimit(RLIMIT_AS, &lim), 0);
+	rc = load_file(path, &out, &err);
+	assert_int_equal(setrlimit(RLIMIT_AS, &old), 0);
+	close(fd);
+	print_message("# refusal: %s\n", err.msg);
+	assert_int_equal(rc, -1);
+	snprintf(want, sizeof(want), "out of memory reading '%s' (%llu bytes)", path,
+		 (unsigned long long)OOM_FILE_SIZE);
+	assert_string_equal(err.msg, want);
+}
+
 /* ------------------------------------------------------------ the real guest */
 
 /* images/guest.elf from the working directory or relative to this binary, else NULL. */
@@ -1194,16 +1604,6 @@ static const char *find_guest_elf(char *buf, size_t len)
 	/* The binary lives in bin/tests/. */
 	snprintf(buf, len, "%s/../../images/guest.elf", exe);
 	return access(buf, R_OK) == 0 ? buf : NULL;
-}
-
-/* Real RAM as the VMM maps it by default below the 3 GiB hole, kept small. */
-static void map_real_ram(struct guest_mem *mem)
-{
-	const struct dimm d = { .base = 0, .size = GiB };
-	struct vmm_err err = { "" };
-
-	if (guest_mem_map(mem, &d, 1, &err))
-		fail_msg("%s", err.msg);
 }
 
 static void test_real_guest_elf_loads(void **state)
@@ -1309,6 +1709,15 @@ int main(void)
 		cmocka_unit_test(test_segments_touching_boot_area_edges_load),
 		cmocka_unit_test(test_exactly_max_load_segments_accepted),
 		cmocka_unit_test(test_bogus_section_table_is_ignored),
+		cmocka_unit_test(test_phnum_at_limit_accepted),
+		cmocka_unit_test(test_phnum_over_limit_refused),
+		cmocka_unit_test(test_note_bytes_at_limit_accepted),
+		cmocka_unit_test(test_note_bytes_over_limit_refused),
+		cmocka_unit_test(test_many_note_headers_over_the_same_bytes_refused),
+		cmocka_unit_test(test_big_bss_does_not_commit_host_memory),
+		cmocka_unit_test(test_bss_over_junk_zeroed_in_mmapped_dimm),
+		cmocka_unit_test(test_bss_over_junk_zeroed_in_unaligned_ram),
+		cmocka_unit_test(test_bss_zeroed_when_madvise_refuses_locked_memory),
 		cmocka_unit_test(test_truncated_at_every_cut_point_is_refused),
 		cmocka_unit_test(test_truncated_messages_name_what_is_cut),
 		cmocka_unit_test(test_not_an_elf_file),
@@ -1367,6 +1776,8 @@ int main(void)
 		cmocka_unit_test(test_load_empty_file_refused),
 		cmocka_unit_test(test_load_device_file_refused),
 		cmocka_unit_test(test_load_file_over_1g_refused),
+		cmocka_unit_test(test_load_fifo_refused_without_blocking),
+		cmocka_unit_test(test_load_out_of_memory_is_named),
 		cmocka_unit_test(test_real_guest_elf_loads),
 		cmocka_unit_test(test_real_guest_elf_truncated_is_refused),
 	};
