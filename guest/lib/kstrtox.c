@@ -69,3 +69,42 @@ int kstrtou64(const char *s, unsigned int base, u64 *res)
 	*res = v;
 	return 0;
 }
+
+/* Linux's memparse() suffixes, binary: K, M, G, T (either case). */
+static unsigned int size_suffix_shift(char c)
+{
+	switch (c) {
+	case 'k': case 'K': return 10;
+	case 'm': case 'M': return 20;
+	case 'g': case 'G': return 30;
+	case 't': case 'T': return 40;
+	default: return 0;
+	}
+}
+
+int kstrtosize(const char *s, u64 *res)
+{
+	char digits[KSTRTOSIZE_MAX_DIGITS + 1];
+	size_t len = 0;
+	unsigned int shift = 0;
+	u64 v;
+	int ret;
+
+	while (s[len] && len <= KSTRTOSIZE_MAX_DIGITS)
+		len++;
+	if (len == 0 || len > KSTRTOSIZE_MAX_DIGITS)
+		return -EINVAL;
+	shift = size_suffix_shift(s[len - 1]);
+	if (shift)
+		len--;
+	for (size_t i = 0; i < len; i++)
+		digits[i] = s[i];
+	digits[len] = '\0';
+	ret = kstrtou64(digits, 0, &v);
+	if (ret)
+		return ret;
+	if (shift && v > (KSTRTOX_U64_MAX >> shift))
+		return -ERANGE;
+	*res = v << shift;
+	return 0;
+}

@@ -342,6 +342,41 @@ static void test_new_parse_forgets_the_old_line(void **state)
 	assert_string_equal(cmdline_get("new"), "2");
 }
 
+/* kstrtosize(): memparse()'s suffixes, strictly. */
+static void test_kstrtosize_suffixes_and_errors(void **state)
+{
+	static const struct {
+		const char *in;
+		int ret;
+		u64 val;
+	} cases[] = {
+		{ "896M", 0, 896ull << 20 },   { "4G", 0, 4ull << 30 },
+		{ "4g", 0, 4ull << 30 },       { "1T", 0, 1ull << 40 },
+		{ "16k", 0, 16ull << 10 },     { "0x1000", 0, 0x1000 },
+		{ "0x10M", 0, 16ull << 20 },   { "4096", 0, 4096 },
+		{ "0", 0, 0 },                 { "", -EINVAL, 0 },
+		{ "M", -EINVAL, 0 },           { "4GB", -EINVAL, 0 },
+		{ "-1M", -EINVAL, 0 },         { " 4G", -EINVAL, 0 },
+		{ "4 G", -EINVAL, 0 },         { "16777216T", -ERANGE, 0 },
+		{ "16777215T", 0, 16777215ull << 40 },
+		{ "18446744073709551616", -ERANGE, 0 },
+		{ "1234567890123456789012345", -EINVAL, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		u64 v = 0xdead;
+		int ret = kstrtosize(cases[i].in, &v);
+
+		if (ret != cases[i].ret)
+			fail_msg("kstrtosize(\"%s\") = %d, want %d", cases[i].in, ret, cases[i].ret);
+		if (ret == 0 && v != cases[i].val)
+			fail_msg("kstrtosize(\"%s\") gave %llu", cases[i].in, (unsigned long long)v);
+		if (ret != 0 && v != 0xdead)
+			fail_msg("kstrtosize(\"%s\") wrote its result on failure", cases[i].in);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_repeated_key_lookup_marks_every_copy),
 		cmocka_unit_test(test_empty_key_is_just_unknown),
 		cmocka_unit_test(test_new_parse_forgets_the_old_line),
+		cmocka_unit_test(test_kstrtosize_suffixes_and_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,4 +15,14 @@
  */
 int kstrtou64(const char *s, unsigned int base, u64 *res);
 
+/* Longest size string kstrtosize() reads ("0x" + 16 digits + suffix, with room). */
+#define KSTRTOSIZE_MAX_DIGITS 24
+
+/*
+ * A size as Linux's memparse() reads it, strictly: a kstrtou64() number in
+ * base 0 with an optional binary suffix K, M, G or T ("896M", "0x1000",
+ * "4G"). Returns 0, -EINVAL or -ERANGE; @res is written only on success.
+ */
+int kstrtosize(const char *s, u64 *res);
+
 #endif /* KERNEL_KSTRTOX_H */
