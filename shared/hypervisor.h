@@ -16,6 +16,19 @@
 #define VMM_CPUID_SIGNATURE "MemLabVMM\0\0\0" /* exactly 12 bytes */
 
 /*
+ * 0x40000001: EAX = this VMM's feature bits (KVM uses the same leaf number
+ * for its own features; ours replace them).
+ */
+#define CPUID_HV_FEATURES_LEAF 0x40000001u
+/*
+ * Guest RAM that the loader did not write (ELF segments, PVH start info,
+ * memory map, command line) reads as zero at entry: the guest may skip
+ * clearing memory it takes from firmware-free ranges (e.g. its memmap).
+ * Set while every DIMM is fresh anonymous memory.
+ */
+#define MEMLAB_HV_FEATURE_ZEROED_RAM (1u << 0)
+
+/*
  * 0x40000010: timing leaf in VMware's convention (QEMU: vmware-cpuid-freq):
  * EAX = TSC frequency in kHz, EBX = local APIC timer frequency in kHz.
  */

@@ -25,8 +25,8 @@
 #define CPUID_ENTRIES_START 64
 #define CPUID_ENTRIES_LIMIT 4096
 
-/* Room for the two hypervisor leaves we add. */
-#define CPUID_ENTRIES_ADDED 2
+/* Room for the three hypervisor leaves we add. */
+#define CPUID_ENTRIES_ADDED 3
 
 /* Segment descriptor cache values for the flat 32-bit PVH entry. */
 #define SEG_TYPE_CODE_XR_ACCESSED 0xb
@@ -142,6 +142,11 @@ int x86_cpu_set_cpuid(struct kvm_vm *vm, const struct x86_cpu_info *info, struct
 		.ebx = sig[0],
 		.ecx = sig[1],
 		.edx = sig[2],
+	};
+	/* Every DIMM is fresh anonymous memory (guest_mem.c): unwritten RAM is zero. */
+	c->entries[c->nent++] = (struct kvm_cpuid_entry2){
+		.function = CPUID_HV_FEATURES_LEAF,
+		.eax = MEMLAB_HV_FEATURE_ZEROED_RAM,
 	};
 	c->entries[c->nent++] = (struct kvm_cpuid_entry2){
 		.function = CPUID_HV_TIMING_LEAF,

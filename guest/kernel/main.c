@@ -24,10 +24,14 @@
 #include "kernel/exit.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/report.h"
 #include "kernel/selftest.h"
 #include "kernel/test_params.h"
 #include "mm/e820_setup.h"
 #include "mm/memblock.h"
+#include "mm/mm_init.h"
+#include "mm/slab.h"
+#include "mm/sparse.h"
 
 void __noreturn start_kernel(u32 start_info_pa);
 
@@ -68,10 +72,17 @@ void __noreturn start_kernel(u32 start_info_pa)
 	test_params_parse();
 	selftest_parse_cmdline();
 	memblock_early_param(cmdline_get("memblock"));
+	mm_parse_cmdline();
+	report_parse_cmdline();
+	if (cmdline_has("slub_debug") && slub_debug_setup(cmdline_get("slub_debug")))
+		bad_boot("slub_debug=%s: not a valid setting", cmdline_get("slub_debug"));
 	print_unknown_params();
 
 	e820__memory_setup_pvh(pvh_memmap(), si->memmap_entries);
 	x86_memblock_setup(start_info_pa, si);
+	sparse_init();
+	mm_core_init();
+	kmem_cache_init();
 
 	identify_boot_cpu();
 	print_cpu_info();
@@ -81,6 +92,7 @@ void __noreturn start_kernel(u32 start_info_pa)
 
 	selftests_ok = selftest_run_cmdline();
 	code = test_params_run();
+	report_show();
 	if (!selftests_ok && code == GUEST_EXIT_SUCCESS)
 		code = GUEST_EXIT_FAILURE;
 	printk("Boot complete: exiting with code %u\n", code);

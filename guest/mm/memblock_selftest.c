@@ -186,6 +186,9 @@ static bool e820_ram_pages(const struct e820_entry *e, phys_addr_t *start, phys_
 		return false;
 	*start = (e->addr + PAGE_SIZE - 1) & PAGE_MASK;
 	*end = (e->addr + e->size) & PAGE_MASK;
+	/* Page 0 is the BIOS's, never memory (setup_memblock.c, Linux's trim_bios_range()). */
+	if (*start < PAGE_SIZE)
+		*start = PAGE_SIZE;
 	return *start < *end;
 }
 
@@ -195,7 +198,7 @@ static u32 e820_nr_entries(void)
 	return e820_table.nr_entries < E820_TABLE_MAX ? e820_table.nr_entries : E820_TABLE_MAX;
 }
 
-/* Bytes of whole pages inside the usable (RAM) entries of the sanitized E820 table. */
+/* Bytes of whole pages but page 0 inside the usable (RAM) entries of the sanitized E820 table. */
 static phys_addr_t e820_ram_in_whole_pages(void)
 {
 	phys_addr_t total = 0, start, end;

@@ -64,11 +64,12 @@ end
 
 # memblock (issue 3's first piece): E820 RAM in, the boot's own memory reserved.
 run_vmm boot_memblock --cmdline memblock=debug "$GUEST"
-begin "memblock=debug: RAM from E820 (partial page trimmed), low megabyte, image and PVH data reserved"
+begin "memblock=debug: RAM from E820 (page 0 and partial page left out), low megabyte, image and PVH data reserved"
 check_rc 0
 check_line "$STDOUT_FILE" "MEMBLOCK configuration:"
 check_line "$STDOUT_FILE" " memory.cnt  = 0x3"
-check_line "$STDOUT_FILE" "$(printf ' memory[0x0]\t[0x0000000000000000-0x000000000009efff], 0x000000000009f000 bytes flags: 0x0')"
+check_line "$STDOUT_FILE" "e820: update [mem 0x00000000-0x00000fff] usable ==> reserved"
+check_line "$STDOUT_FILE" "$(printf ' memory[0x0]\t[0x0000000000001000-0x000000000009efff], 0x000000000009e000 bytes flags: 0x0')"
 check_line "$STDOUT_FILE" "$(printf ' memory[0x1]\t[0x0000000000100000-0x00000000bfffffff], 0x00000000bff00000 bytes flags: 0x0')"
 check_line "$STDOUT_FILE" "$(printf ' memory[0x2]\t[0x0000000100000000-0x000000013fffffff], 0x0000000040000000 bytes flags: 0x0')"
 check_line "$STDOUT_FILE" "memblock_reserve: [0x0000000000000000-0x00000000000fffff]"

@@ -9,6 +9,7 @@
 #include "asm/pvh.h"
 #include "asm/setup.h"
 #include "kernel/panic.h"
+#include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/e820_setup.h"
 #include "mm/memblock.h"
@@ -30,10 +31,21 @@ void x86_memblock_setup(u32 start_info_pa, const struct hvm_start_info *si)
 {
 	for (u32 i = 0; i < e820_table.nr_entries; i++) {
 		const struct e820_entry *e = &e820_table.entries[i];
+		phys_addr_t base = e->addr, size = e->size;
 
-		if (e->type == E820_TYPE_RAM && memblock_add(e->addr, e->size))
-			panic("memblock: cannot add RAM [0x%lx-0x%lx]", (unsigned long)e->addr,
-			      (unsigned long)(e->addr + e->size - 1));
+		/*
+		 * Page 0 belongs to the BIOS, never to the kernel (Linux's
+		 * trim_bios_range()), so it is not even memory for memblock.
+		 */
+		if (e->type == E820_TYPE_RAM && base < PAGE_SIZE) {
+			printk("e820: update [mem 0x%08lx-0x%08lx] usable ==> reserved\n",
+			       (unsigned long)base, PAGE_SIZE - 1);
+			size = base + size > PAGE_SIZE ? base + size - PAGE_SIZE : 0;
+			base = PAGE_SIZE;
+		}
+		if (e->type == E820_TYPE_RAM && size && memblock_add(base, size))
+			panic("memblock: cannot add RAM [0x%lx-0x%lx]", (unsigned long)base,
+			      (unsigned long)(base + size - 1));
 		/* Soft-reserved RAM is RAM the kernel must not allocate from. */
 		if (e->type == E820_TYPE_SOFT_RESERVED)
 			reserve_or_panic(e->addr, e->size, "soft-reserved memory");

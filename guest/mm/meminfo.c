@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+/*
+ * /proc/meminfo, with fs/proc/meminfo.c's layout: the label padded to 16
+ * columns, the value in kB right-aligned in 8, then " kB". Lines whose
+ * subsystem does not exist yet print what is true now (0 for vmalloc and
+ * per-CPU areas; the boot identity map as the direct map), see
+ * docs/physical-memory.md.
+ */
+#include "asm/page.h"
+#include "asm/pgtable_map.h"
+#include "kernel/printk.h"
+#include "mm/meminfo.h"
+#include "mm/mmzone.h"
+#include "mm/page_alloc.h"
+#include "mm/slab.h"
+
+#define K(pages) ((pages) << (PAGE_SHIFT - 10))
+
+/* One line: "Label:" padded to 16 columns, %8lu, " kB" (show_val_kb()). */
+static void show_val_kb(const char *label, unsigned long kb)
+{
+	printk("%-16s%8lu kB\n", label, kb);
+}
+
+static bool zone_is_highmem(const struct zone *z)
+{
+	return z->type == ZONE_HIGHMEM;
+}
+
+void meminfo_get(struct meminfo *mi)
+{
+	struct slab_meminfo slab = { 0, 0, 0 };
+	unsigned long wmark_low = 0, reclaimable;
+	struct zone *z;
+
+	*mi = (struct meminfo){ 0 };
+	for_each_zone(z) {
+		unsigned long free = zone_page_state(z, NR_FREE_PAGES);
+
+		mi->total += z->managed_pages;
+		mi->free += free;
+		wmark_low += low_wmark_pages(z);
+		if (zone_is_highmem(z)) {
+			mi->high_total += z->managed_pages;
+			mi->high_free += free;
+		}
+	}
+	if (slab_is_available())
+		slab_get_meminfo(&slab);
+	mi->slab_bytes = slab.slab;
+	mi->sreclaimable_bytes = slab.sreclaimable;
+	mi->sunreclaim_bytes = slab.sunreclaim;
+
+	/*
+	 * si_mem_available(): free pages above the reserves, plus the half of
+	 * reclaimable slab that reclaim could get back (no page cache here).
+	 */
+	reclaimable = slab.sreclaimable >> PAGE_SHIFT;
+	mi->available = mi->free > totalreserve_pages ? mi->free - totalreserve_pages : 0;
+	mi->available += reclaimable - (reclaimable / 2 < wmark_low ? reclaimable / 2 : wmark_low);
+}
+
+void meminfo_show(void)
+{
+	struct meminfo mi;
+
+	meminfo_get(&mi);
+	show_val_kb("MemTotal:", K(mi.total));
+	show_val_kb("MemFree:", K(mi.free));
+	show_val_kb("MemAvailable:", K(mi.available));
+	show_val_kb("HighTotal:", K(mi.high_total));
+	show_val_kb("HighFree:", K(mi.high_free));
+	show_val_kb("LowTotal:", K(mi.total - mi.high_total));
+	show_val_kb("LowFree:", K(mi.free - mi.high_free));
+	show_val_kb("Slab:", mi.slab_bytes >> 10);
+	show_val_kb("SReclaimable:", mi.sreclaimable_bytes >> 10);
+	show_val_kb("SUnreclaim:", mi.sunreclaim_bytes >> 10);
+	show_val_kb("PageTables:", K(pgtable_map_nr_tables));
+	show_val_kb("VmallocTotal:", 0);
+	show_val_kb("VmallocUsed:", 0);
+	show_val_kb("VmallocChunk:", 0);
+	show_val_kb("Percpu:", 0);
+	printk("HardwareCorrupted: %5lu kB\n", 0ul);
+	show_val_kb("DirectMap4k:", 0);
+	show_val_kb("DirectMap2M:", EARLY_IDENT_MAP_SIZE >> 10);
+}

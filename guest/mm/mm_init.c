@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: MIT
+/*
+ * From memblock to the page allocator (Linux's free_area_init() and
+ * memblock_free_all()): size the zones from where RAM is and from the
+ * lowmem/movable limits, hand every free memblock range to the buddy
+ * allocator in the largest aligned blocks, set the watermarks, and say
+ * what happened in Linux's words ("Zone ranges:", "Memory: ...K/...K").
+ */
+#include "asm/page.h"
+#include "kernel/cmdline.h"
+#include "kernel/kstrtox.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "mm/memblock.h"
+#include "mm/mm_init.h"
+#include "mm/mmzone.h"
+#include "mm/page_alloc.h"
+#include "mm/sparse.h"
+
+#define SZ_16M (16ull << 20)
+#define SZ_4G (4ull << 30)
+/* i386's lowmem limit (896 MiB), the default of lowmem=. */
+#define LOWMEM_DEFAULT (896ull << 20)
+
+/* Linker-script symbols, for the "Memory:" line's breakdown. */
+extern char _text[], _etext[], _end[], __bss_start[], __bss_end[];
+
+static u64 lowmem_limit = LOWMEM_DEFAULT;
+static u64 movablecore, kernelcore;
+static bool movablecore_given, kernelcore_given;
+
+/* Zone boundaries in pfns, as zone_sizes_init() computes max_zone_pfns. */
+static unsigned long zone_start[MAX_NR_ZONES], zone_end[MAX_NR_ZONES];
+unsigned long max_low_pfn, max_pfn;
+static unsigned long min_pfn;
+
+/* A size parameter: absent leaves *@val alone; a bad value stops the boot. */
+static bool size_param(const char *key, u64 *val)
+{
+	const char *s = cmdline_get(key);
+
+	if (!s)
+		return false;
+	if (kstrtosize(s, val))
+		bad_boot("%s=: bad size \"%s\" (want a number with an optional K/M/G/T suffix)",
+			 key, s);
+	return true;
+}
+
+void mm_parse_cmdline(void)
+{
+	size_param("lowmem", &lowmem_limit);
+	movablecore_given = size_param("movablecore", &movablecore);
+	kernelcore_given = size_param("kernelcore", &kernelcore);
+}
+
+/* Present pages of memblock.memory inside [start_pfn, end_pfn). */
+static unsigned long present_pages_in(unsigned long start_pfn, unsigned long end_pfn)
+{
+	unsigned long present = 0;
+	phys_addr_t start, end;
+	u64 i;
+
+	for_each_mem_range(i, &start, &end) {
+		unsigned long s = PFN_UP(start), e = PFN_DOWN(end);
+
+		if (s < start_pfn)
+			s = start_pfn;
+		if (e > end_pfn)
+			e = end_pfn;
+		if (s < e)
+			present += e - s;
+	}
+	return present;
+}
+
+/*
+ * Where ZONE_MOVABLE begins: the lowest pfn above which the top
+ * movablecore bytes (or all but kernelcore bytes) of present memory lie,
+ * rounded up to a MAX_ORDER block so no free block straddles it.
+ */
+static unsigned long find_movable_start(void)
+{
+	unsigned long total = present_pages_in(min_pfn, max_pfn), want, lo, hi;
+
+	if (movablecore_given)
+		want = PFN_DOWN(movablecore);
+	else if (kernelcore_given)
+		want = total > PFN_DOWN(kernelcore) ? total - PFN_DOWN(kernelcore) : 0;
+	else
+		return max_pfn;
+	if (want == 0)
+		return max_pfn;
+	if (want >= total)
+		want = total;
+	/* Binary search on the start: present pages above it shrink as it grows. */
+	lo = min_pfn;
+	hi = max_pfn;
+	while (lo < hi) {
+		unsigned long mid = lo + (hi - lo + 1) / 2;
+
+		if (present_pages_in(mid, max_pfn) >= want)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	lo &= ~((1ul << MAX_ORDER) - 1);
+	return lo > min_pfn ? lo : min_pfn;
+}
+
+static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "HighMem",
+						      "Movable" };
+
+/* Linux's "Zone ranges:" block (free_area_init()). */
+static void print_zone_ranges(void)
+{
+	phys_addr_t start, end;
+	u64 i;
+
+	printk("Zone ranges:\n");
+	for (int t = 0; t < ZONE_MOVABLE; t++) {
+		if (zone_start[t] >= zone_end[t])
+			printk("  %-8s empty\n", zone_names[t]);
+		else
+			printk("  %-8s [mem 0x%016llx-0x%016llx]\n", zone_names[t],
+			       (unsigned long long)PFN_PHYS(zone_start[t]),
+			       (unsigned long long)PFN_PHYS(zone_end[t]) - 1);
+	}
+	printk("Movable zone start for each node\n");
+	if (zone_start[ZONE_MOVABLE] < zone_end[ZONE_MOVABLE])
+		printk("  Node 0: 0x%016llx\n", (unsigned long long)PFN_PHYS(zone_start[ZONE_MOVABLE]));
+	printk("Early memory node ranges\n");
+	for_each_mem_range(i, &start, &end)
+		printk("  node   0: [mem 0x%016llx-0x%016llx]\n", (unsigned long long)start,
+		       (unsigned long long)end - 1);
+	printk("Initmem setup node 0 [mem 0x%016llx-0x%016llx]\n",
+	       (unsigned long long)PFN_PHYS(min_pfn), (unsigned long long)PFN_PHYS(max_pfn) - 1);
+}
+
+/* Zone boundaries from RAM, lowmem= and movablecore=/kernelcore=. */
+static void compute_zone_boundaries(void)
+{
+	unsigned long ident_end = PFN_DOWN(EARLY_IDENT_MAP_SIZE);
+	unsigned long dma_end, dma32_end, movable_start;
+
+	min_pfn = PFN_UP(memblock_start_of_DRAM());
+	max_pfn = PFN_DOWN(memblock_end_of_DRAM());
+	max_low_pfn = PFN_DOWN(lowmem_limit) < max_pfn ? PFN_DOWN(lowmem_limit) : max_pfn;
+	/*
+	 * Lowmem must be mapped for the kernel to use it; until the direct
+	 * map exists (the virtual-memory issue) only the boot identity map of
+	 * [0, 4 GiB) is there. Visibly so: say it.
+	 */
+	if (max_low_pfn > ident_end) {
+		printk("mm: lowmem limited to %llu MiB: no direct map beyond the boot identity map "
+		       "yet\n", (unsigned long long)(EARLY_IDENT_MAP_SIZE >> 20));
+		max_low_pfn = ident_end;
+	}
+	dma_end = PFN_DOWN(SZ_16M) < max_low_pfn ? PFN_DOWN(SZ_16M) : max_low_pfn;
+	dma32_end = PFN_DOWN(SZ_4G) < max_low_pfn ? PFN_DOWN(SZ_4G) : max_low_pfn;
+
+	zone_start[ZONE_DMA] = min_pfn;
+	zone_end[ZONE_DMA] = dma_end;
+	zone_start[ZONE_DMA32] = dma_end;
+	zone_end[ZONE_DMA32] = dma32_end;
+	zone_start[ZONE_NORMAL] = dma32_end;
+	zone_end[ZONE_NORMAL] = max_low_pfn;
+	zone_start[ZONE_HIGHMEM] = max_low_pfn;
+	zone_end[ZONE_HIGHMEM] = max_pfn;
+
+	/* ZONE_MOVABLE takes the top of memory from whatever zones held it. */
+	movable_start = find_movable_start();
+	zone_start[ZONE_MOVABLE] = movable_start;
+	zone_end[ZONE_MOVABLE] = max_pfn;
+	for (int t = 0; t < ZONE_MOVABLE; t++) {
+		if (zone_end[t] > movable_start)
+			zone_end[t] = movable_start;
+		if (zone_start[t] > zone_end[t])
+			zone_start[t] = zone_end[t];
+	}
+}
+
+void mm_core_init(void)
+{
+	unsigned long freed = 0, present_total = 0, highmem_total = 0;
+	phys_addr_t start, end;
+	u64 i;
+
+	compute_zone_boundaries();
+	print_zone_ranges();
+	for (int t = 0; t < MAX_NR_ZONES; t++) {
+		unsigned long present;
+
+		if (zone_start[t] >= zone_end[t])
+			continue;
+		present = present_pages_in(zone_start[t], zone_end[t]);
+		present_total += present;
+		if (t == ZONE_HIGHMEM)
+			highmem_total += present;
+		if (zone_init((enum zone_type)t, zone_start[t], zone_end[t], present))
+			panic("mm: cannot set up zone %s [pfn 0x%lx-0x%lx]", zone_names[t],
+			      zone_start[t], zone_end[t]);
+	}
+
+	/* Everything memblock did not reserve becomes buddy memory (memblock_free_all()). */
+	for_each_free_mem_range(i, &start, &end)
+		freed += free_boot_range(PFN_UP(start), PFN_DOWN(end));
+
+	init_per_zone_wmark_min();
+	setup_per_zone_lowmem_reserve();
+	setup_per_zone_wmarks();
+	zone_pcp_update_all();
+
+	unsigned long code = (unsigned long)(_etext - _text), bss = (unsigned long)(__bss_end - __bss_start);
+	unsigned long image = (unsigned long)(_end - _text);
+	printk("Memory: %luK/%luK available (%luK kernel code, %luK rwdata+rodata, %luK bss, %luK "
+	       "reserved, 0K cma-reserved, %luK highmem)\n",
+	       freed << (PAGE_SHIFT - 10), present_total << (PAGE_SHIFT - 10), code >> 10,
+	       (image - code - bss) >> 10, bss >> 10, (present_total - freed) << (PAGE_SHIFT - 10),
+	       highmem_total << (PAGE_SHIFT - 10));
+}
