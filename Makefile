@@ -122,6 +122,7 @@ test: deps-test
 bench: deps-test
 	$(Q)$(MAKE) --no-print-directory bin/vmm images/guest.elf $(BENCH_ELFS)
 	$(Q)bench/boot.sh
+	$(Q)bench/mm.sh
 
 clean:
 	rm -rf $(BUILD) bin images/guest.elf

@@ -17,6 +17,7 @@
 #include "asm/pvh.h"
 #include "asm/setup.h"
 #include "asm/traps.h"
+#include "kernel/bench.h"
 #include "kernel/cmdline.h"
 #include "kernel/compiler.h"
 #include "kernel/console.h"
@@ -60,6 +61,7 @@ void __noreturn start_kernel(u32 start_info_pa)
 {
 	const struct hvm_start_info *si;
 	bool selftests_ok;
+	u64 memmap_t0, memmap_t1;
 	u32 code;
 
 	early_console_init();
@@ -74,14 +76,18 @@ void __noreturn start_kernel(u32 start_info_pa)
 	memblock_early_param(cmdline_get("memblock"));
 	mm_parse_cmdline();
 	report_parse_cmdline();
+	bench_parse_cmdline();
 	if (cmdline_has("slub_debug") && slub_debug_setup(cmdline_get("slub_debug")))
 		bad_boot("slub_debug=%s: not a valid setting", cmdline_get("slub_debug"));
 	print_unknown_params();
 
 	e820__memory_setup_pvh(pvh_memmap(), si->memmap_entries);
 	x86_memblock_setup(start_info_pa, si);
+	memmap_t0 = bench_rdtsc(); /* bench=memmap_init: the memmap and zones, timed */
 	sparse_init();
+	memmap_t1 = bench_rdtsc();
 	mm_core_init();
+	bench_note_memmap_init(memmap_t1 - memmap_t0, bench_rdtsc() - memmap_t1);
 	kmem_cache_init();
 
 	identify_boot_cpu();
@@ -91,6 +97,7 @@ void __noreturn start_kernel(u32 start_info_pa)
 	early_ioremap_init();
 
 	selftests_ok = selftest_run_cmdline();
+	selftests_ok &= bench_run_cmdline();
 	code = test_params_run();
 	report_show();
 	if (!selftests_ok && code == GUEST_EXIT_SUCCESS)
