@@ -111,8 +111,13 @@ static __attribute__((noinline)) void *kmalloc_large(size_t size, gfp_t gfp)
 /* The size class fast path, or the page allocator above 8 KiB. */
 void *kmalloc(size_t size, gfp_t gfp)
 {
-	if (slab_unlikely(size > KMALLOC_MAX_CACHE_SIZE))
-		return kmalloc_large(size, gfp);
+	/*
+	 * The kmalloc-N caches hold objects from any zone, so a __GFP_DMA
+	 * request goes to the page allocator, which honours it (Linux has
+	 * kmalloc-dma-N caches instead; rare enough here to cost a page).
+	 */
+	if (slab_unlikely(size > KMALLOC_MAX_CACHE_SIZE || (gfp & __GFP_DMA)))
+		return kmalloc_large(size ? size : 1, gfp);
 	if (slab_unlikely(!size))
 		return ZERO_SIZE_PTR;
 	return slab_alloc(&kmalloc_caches[kmalloc_index(size)], gfp,

@@ -10,6 +10,7 @@
 #include "asm/pgtable_map.h"
 #include "kernel/printk.h"
 #include "mm/meminfo.h"
+#include "mm/mm_init.h"
 #include "mm/mmzone.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
@@ -22,9 +23,11 @@ static void show_val_kb(const char *label, unsigned long kb)
 	printk("%-16s%8lu kB\n", label, kb);
 }
 
+/* Linux's is_highmem(): HighMem, and Movable when it was carved out of highmem. */
 static bool zone_is_highmem(const struct zone *z)
 {
-	return z->type == ZONE_HIGHMEM;
+	return z->type == ZONE_HIGHMEM ||
+	       (z->type == ZONE_MOVABLE && z->zone_start_pfn >= max_low_pfn);
 }
 
 void meminfo_get(struct meminfo *mi)
@@ -56,8 +59,10 @@ void meminfo_get(struct meminfo *mi)
 	 * reclaimable slab that reclaim could get back (no page cache here).
 	 */
 	reclaimable = slab.sreclaimable >> PAGE_SHIFT;
-	mi->available = mi->free > totalreserve_pages ? mi->free - totalreserve_pages : 0;
-	mi->available += reclaimable - (reclaimable / 2 < wmark_low ? reclaimable / 2 : wmark_low);
+	/* Signed, clamped at the end, as si_mem_available() does. */
+	long available = (long)mi->free - (long)totalreserve_pages;
+	available += (long)(reclaimable - (reclaimable / 2 < wmark_low ? reclaimable / 2 : wmark_low));
+	mi->available = available > 0 ? (unsigned long)available : 0;
 }
 
 void meminfo_show(void)

@@ -11,6 +11,7 @@
 #include "kernel/kstrtox.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "mm/e820_setup.h"
 #include "mm/memblock.h"
 #include "mm/mm_init.h"
 #include "mm/mmzone.h"
@@ -75,13 +76,17 @@ static unsigned long present_pages_in(unsigned long start_pfn, unsigned long end
 }
 
 /*
- * Where ZONE_MOVABLE begins: the lowest pfn above which the top
- * movablecore bytes (or all but kernelcore bytes) of present memory lie,
- * rounded up to a MAX_ORDER block so no free block straddles it.
+ * Where ZONE_MOVABLE begins (Linux's find_zone_movable_pfns_for_nodes()):
+ * the lowest pfn above which the top movablecore bytes (or all but
+ * kernelcore bytes) of present memory lie, rounded up to a MAX_ORDER block
+ * (so kernelcore gets at least what was asked and no free block straddles
+ * the boundary), and never below the start of the highest populated zone.
+ * Asking for all of memory, or none, means no ZONE_MOVABLE, as in Linux.
  */
 static unsigned long find_movable_start(void)
 {
 	unsigned long total = present_pages_in(min_pfn, max_pfn), want, lo, hi;
+	unsigned long usable_start = min_pfn;
 
 	if (movablecore_given)
 		want = PFN_DOWN(movablecore);
@@ -89,10 +94,13 @@ static unsigned long find_movable_start(void)
 		want = total > PFN_DOWN(kernelcore) ? total - PFN_DOWN(kernelcore) : 0;
 	else
 		return max_pfn;
-	if (want == 0)
+	if (want == 0 || want >= total)
 		return max_pfn;
-	if (want >= total)
-		want = total;
+	for (int t = ZONE_MOVABLE - 1; t >= 0; t--)
+		if (present_pages_in(zone_start[t], zone_end[t])) {
+			usable_start = zone_start[t];
+			break;
+		}
 	/* Binary search on the start: present pages above it shrink as it grows. */
 	lo = min_pfn;
 	hi = max_pfn;
@@ -104,8 +112,10 @@ static unsigned long find_movable_start(void)
 		else
 			hi = mid - 1;
 	}
-	lo &= ~((1ul << MAX_ORDER) - 1);
-	return lo > min_pfn ? lo : min_pfn;
+	if (lo < usable_start)
+		lo = usable_start;
+	lo = (lo + (1ul << MAX_ORDER) - 1) & ~((1ul << MAX_ORDER) - 1);
+	return lo < max_pfn ? lo : max_pfn;
 }
 
 static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "HighMem",
@@ -180,9 +190,60 @@ static void compute_zone_boundaries(void)
 	}
 }
 
+/*
+ * Usable E820 RAM split into what the buddy allocator can ever see and
+ * what it cannot, each term from its own source so that their sum is a
+ * check: @ram is every sanitized E820_TYPE_RAM byte, @page0 is page 0 when
+ * it is a whole RAM page (x86_memblock_setup() keeps it out of memblock),
+ * @partial the RAM bytes in no whole page (memblock_trim_memory() drops
+ * them; a piece of page 0 counts here).
+ */
+static void e820_ram_terms(u64 *ram, u64 *page0, u64 *partial)
+{
+	*ram = *page0 = *partial = 0;
+	for (u32 i = 0; i < e820_table.nr_entries; i++) {
+		const struct e820_entry *e = &e820_table.entries[i];
+		/* Clamped as memblock_add() clamps: RAM ends at PHYS_ADDR_MAX at most. */
+		u64 end = e->size > PHYS_ADDR_MAX - e->addr ? PHYS_ADDR_MAX : e->addr + e->size;
+		/* PFN_UP() without its overflow for an entry in the last page of 2^64. */
+		u64 first = PFN_DOWN(e->addr) + !!(e->addr & ~PAGE_MASK), last = PFN_DOWN(end);
+		u64 whole = last > first ? (last - first) << PAGE_SHIFT : 0;
+
+		if (e->type != E820_TYPE_RAM)
+			continue;
+		*ram += end - e->addr;
+		*partial += end - e->addr - whole;
+		if (first == 0 && last > 0)
+			*page0 += PAGE_SIZE;
+	}
+}
+
+/*
+ * The issue's sum, both sides on one line: MemTotal (pages managed by the
+ * buddy allocator) = usable E820 RAM - partial pages - page 0 - reserved
+ * (present pages memblock kept). Every term is in KiB rounded down; the
+ * whole-page terms are exact, so the sum holds exactly whenever the
+ * kernel's accounting does.
+ */
+static void print_memtotal_sum(unsigned long present_pages, unsigned long freed_pages)
+{
+	unsigned long managed = 0;
+	u64 ram, page0, partial;
+	struct zone *z;
+
+	for_each_zone(z)
+		managed += z->managed_pages;
+	e820_ram_terms(&ram, &page0, &partial);
+	printk("mm: MemTotal %luK = E820 usable %lluK - partial pages %lluK - page 0 %lluK - "
+	       "reserved %luK\n", managed << (PAGE_SHIFT - 10), (unsigned long long)(ram >> 10),
+	       (unsigned long long)(partial >> 10), (unsigned long long)(page0 >> 10),
+	       (present_pages - freed_pages) << (PAGE_SHIFT - 10));
+}
+
 void mm_core_init(void)
 {
 	unsigned long freed = 0, present_total = 0, highmem_total = 0;
+	unsigned long code, bss, image;
 	phys_addr_t start, end;
 	u64 i;
 
@@ -195,8 +256,6 @@ void mm_core_init(void)
 			continue;
 		present = present_pages_in(zone_start[t], zone_end[t]);
 		present_total += present;
-		if (t == ZONE_HIGHMEM)
-			highmem_total += present;
 		if (zone_init((enum zone_type)t, zone_start[t], zone_end[t], present))
 			panic("mm: cannot set up zone %s [pfn 0x%lx-0x%lx]", zone_names[t],
 			      zone_start[t], zone_end[t]);
@@ -211,11 +270,20 @@ void mm_core_init(void)
 	setup_per_zone_wmarks();
 	zone_pcp_update_all();
 
-	unsigned long code = (unsigned long)(_etext - _text), bss = (unsigned long)(__bss_end - __bss_start);
-	unsigned long image = (unsigned long)(_end - _text);
+	/* Linux's totalhigh_pages(): managed pages of HighMem and of Movable above lowmem. */
+	for (int t = ZONE_HIGHMEM; t < MAX_NR_ZONES; t++) {
+		const struct zone *z = &contig_page_data.node_zones[t];
+
+		if (z->managed_pages && z->zone_start_pfn >= max_low_pfn)
+			highmem_total += z->managed_pages;
+	}
+	code = (unsigned long)(_etext - _text);
+	bss = (unsigned long)(__bss_end - __bss_start);
+	image = (unsigned long)(_end - _text);
 	printk("Memory: %luK/%luK available (%luK kernel code, %luK rwdata+rodata, %luK bss, %luK "
 	       "reserved, 0K cma-reserved, %luK highmem)\n",
 	       freed << (PAGE_SHIFT - 10), present_total << (PAGE_SHIFT - 10), code >> 10,
 	       (image - code - bss) >> 10, bss >> 10, (present_total - freed) << (PAGE_SHIFT - 10),
 	       highmem_total << (PAGE_SHIFT - 10));
+	print_memtotal_sum(present_total, freed);
 }

@@ -253,6 +253,33 @@ static void add_to_free_list(struct zone *z, unsigned long pfn, unsigned int ord
 	z->vm_stat[NR_FREE_PAGES] += 1ul << order;
 }
 
+bool page_alloc_defer_boot_blocks = true;
+
+/*
+ * Keep the zone's invariant: while deferred boot blocks remain, the
+ * MAX_ORDER movable list is not empty. Puts the highest deferred block on
+ * it; nr_free and NR_FREE_PAGES already count that block.
+ */
+static void deferred_refill(struct zone *z)
+{
+	struct list_head *list = &z->free_area[MAX_ORDER].free_list[MIGRATE_MOVABLE];
+
+	while (z->nr_deferred_blocks && list_empty(list)) {
+		unsigned int r = z->nr_deferred_ranges - 1;
+		unsigned long pfn = z->deferred[r].end_pfn - (1ul << MAX_ORDER);
+		struct page *page = pfn_to_page(pfn);
+
+		z->deferred[r].end_pfn = pfn;
+		if (z->deferred[r].start_pfn == pfn)
+			z->nr_deferred_ranges--;
+		z->nr_deferred_blocks--;
+		page->flags = 1ul << PG_buddy;
+		page->private = MAX_ORDER;
+		page->_refcount = 0;
+		list_add_tail(&page->lru, list);
+	}
+}
+
 /* Take a free block off its list; its head goes back to all zero. */
 static void del_from_free_list(struct zone *z, struct page *page, unsigned int order)
 {
@@ -263,6 +290,8 @@ static void del_from_free_list(struct zone *z, struct page *page, unsigned int o
 	page->private = 0;
 	z->free_area[order].nr_free--;
 	z->vm_stat[NR_FREE_PAGES] -= 1ul << order;
+	if (order == MAX_ORDER)
+		deferred_refill(z);
 }
 
 /* Whether @pfn is the head of a free block of exactly @order in @z. */
@@ -304,6 +333,38 @@ static void __free_one_page(struct zone *z, unsigned long pfn, unsigned int orde
 		to_tail = pfn_is_free_head(z, higher ^ (1ul << (order + 1)), order + 1);
 	}
 	add_to_free_list(z, pfn, order, mt, to_tail);
+}
+
+/*
+ * The whole MAX_ORDER blocks from @pfn (if aligned) below @stop, recorded
+ * as deferred without touching their struct pages; returns the pages so
+ * handed over (0: not aligned, too short, or no range slot left).
+ */
+static unsigned long defer_boot_blocks(struct zone *z, unsigned long pfn, unsigned long stop)
+{
+	unsigned long end = stop & ~((1ul << MAX_ORDER) - 1), pages;
+	unsigned int r = z->nr_deferred_ranges;
+
+	if (!page_alloc_defer_boot_blocks || (pfn & ((1ul << MAX_ORDER) - 1)) || end <= pfn ||
+	    !z->pageblock_flags)
+		return 0;
+	if (r && z->deferred[r - 1].end_pfn == pfn) {
+		z->deferred[r - 1].end_pfn = end;
+	} else if (r < ZONE_DEFERRED_RANGES) {
+		z->deferred[r].start_pfn = pfn;
+		z->deferred[r].end_pfn = end;
+		z->nr_deferred_ranges++;
+	} else {
+		return 0;
+	}
+	pages = end - pfn;
+	z->nr_deferred_blocks += pages >> MAX_ORDER;
+	z->free_area[MAX_ORDER].nr_free += pages >> MAX_ORDER;
+	z->vm_stat[NR_FREE_PAGES] += pages;
+	z->managed_pages += pages;
+	vm_events[PGFREE] += pages;
+	deferred_refill(z);
+	return pages;
 }
 
 /* Hand one boot block to the buddy allocator; only its head page is written. */
@@ -356,7 +417,15 @@ unsigned long free_boot_range(unsigned long start_pfn, unsigned long end_pfn)
 		}
 		stop = end_pfn < z->zone_end_pfn ? end_pfn : z->zone_end_pfn;
 		while (pfn < stop) {
-			unsigned int order = align_order(pfn);
+			unsigned int order;
+			unsigned long run = defer_boot_blocks(z, pfn, stop);
+
+			if (run) {
+				given += run;
+				pfn += run;
+				continue;
+			}
+			order = align_order(pfn);
 
 			while ((1ul << order) > stop - pfn)
 				order--;
@@ -461,8 +530,11 @@ static unsigned long move_freepages_block(struct zone *z, unsigned long pfn, enu
 			list_move(&page->lru, &z->free_area[page->private].free_list[mt]);
 			moved += 1ul << page->private;
 			pfn += 1ul << page->private;
-		} else if (PageHead(page) && page->_refcount > 0) {
-			pfn += 1ul << page->private; /* an allocated block: skip it whole */
+			deferred_refill(z);
+		} else if (PageHead(page) && !PageSlab(page) && page->_refcount > 0 &&
+			   page->private <= MAX_ORDER) {
+			/* An allocated block: skip it whole (slab heads use @private otherwise). */
+			pfn += 1ul << page->private;
 		} else {
 			pfn++;
 		}
@@ -484,6 +556,7 @@ static void steal_suitable_fallback(struct zone *z, struct page *page, unsigned 
 		for (p = pfn; p < pfn + (1ul << o); p += pageblock_nr_pages)
 			set_pageblock_migratetype(p, start_mt);
 		list_move(&page->lru, &z->free_area[o].free_list[start_mt]);
+		deferred_refill(z);
 		return;
 	}
 	if (whole_block) {
@@ -500,6 +573,7 @@ static void steal_suitable_fallback(struct zone *z, struct page *page, unsigned 
 		}
 	}
 	list_move(&page->lru, &z->free_area[o].free_list[start_mt]);
+	deferred_refill(z);
 }
 
 /*

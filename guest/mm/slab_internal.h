@@ -47,7 +47,7 @@ _Static_assert((PAGE_SIZE << SLAB_MAX_ORDER) <= 0x10000, "slab offsets fit 16 bi
  * Zone modifiers slab memory cannot have: it must stay mapped (no highmem)
  * and never move. Linux warns and strips them too (GFP_SLAB_BUG_MASK).
  */
-#define GFP_SLAB_BUG_MASK (__GFP_HIGHMEM | __GFP_MOVABLE)
+#define GFP_SLAB_BUG_MASK (__GFP_HIGHMEM | __GFP_MOVABLE | __GFP_DMA32)
 
 /* @gfp without GFP_SLAB_BUG_MASK, reported once per call if it had some. */
 gfp_t slab_fix_gfp(gfp_t gfp);

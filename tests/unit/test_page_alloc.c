@@ -152,6 +152,8 @@ static struct zone *zone(enum zone_type t)
 static void boot_zones(void)
 {
 	page_alloc_reset();
+	/* Most cases reason about exact list contents: every boot block listed. */
+	page_alloc_defer_boot_blocks = false;
 	vmemmap = calloc(NR_PFNS, sizeof(struct page));
 	fake_ram = malloc(FAKE_RAM_PAGES * PAGE_SIZE);
 	assert_non_null(vmemmap);
@@ -1463,10 +1465,132 @@ static int setup_first(void **state)
 	return 0;
 }
 
+/*
+ * Deferred boot blocks (mmzone.h): the same layout booted with whole
+ * MAX_ORDER blocks recorded as ranges instead of listed one by one.
+ *
+ *   DMA32 [0x1000 ........ 0x5000) hole [0x5e03 | 0x6000 ...... 0x9c00 | 0x9c40)
+ *          16 blocks of 1024 pages           (edge)  15 blocks          (edge)
+ *          -> 31 order-10 blocks counted, 1 listed (movable), 30 deferred
+ *   HighMem [0xe000 .. 0x10000): 8 blocks counted, 1 listed, 7 deferred
+ */
+static int setup_deferred(void **state)
+{
+	(void)state;
+	log_reset();
+	skip_teardown_check = false;
+	boot_zones();
+	page_alloc_defer_boot_blocks = true;
+	mark_page_reserved_range(0, 1);
+	mark_page_reserved_range(KERNEL_START, KERNEL_END);
+	assert_int_equal(free_boot_range(0, 0x9f), 0x9e);
+	assert_int_equal(free_boot_range(0x100, DMA32_HOLE_START), DMA32_HOLE_START - 0x100);
+	assert_int_equal(free_boot_range(DMA32_HOLE_END, KERNEL_START),
+			 KERNEL_START - DMA32_HOLE_END);
+	assert_int_equal(free_boot_range(KERNEL_END, HIGH_END), HIGH_END - KERNEL_END);
+	init_per_zone_wmark_min();
+	assert_string_equal(log_buf, "");
+	return 0;
+}
+
+static unsigned long list_len(const struct list_head *head)
+{
+	const struct list_head *p;
+	unsigned long n = 0;
+
+	list_for_each(p, head)
+		n++;
+	return n;
+}
+
+/* Counted as free order-10 blocks, but only one per zone is on a list; the rest untouched. */
+static void test_deferred_blocks_counted_not_listed(void **state)
+{
+	struct zone *dma32 = zone(ZONE_DMA32), *high = zone(ZONE_HIGHMEM);
+	struct free_area *a32 = &dma32->free_area[MAX_ORDER];
+
+	(void)state;
+	assert_int_equal(dma32->managed_pages, DMA32_MANAGED);
+	assert_int_equal(high->managed_pages, HIGH_MANAGED);
+	assert_int_equal(a32->nr_free, 31);
+	assert_int_equal(list_len(&a32->free_list[MIGRATE_MOVABLE]), 1);
+	assert_int_equal(dma32->nr_deferred_blocks, 30);
+	assert_int_equal(dma32->nr_deferred_ranges, 2);
+	assert_int_equal(high->free_area[MAX_ORDER].nr_free, 8);
+	assert_int_equal(high->nr_deferred_blocks, 7);
+	assert_int_equal(zone_page_state(dma32, NR_FREE_PAGES), DMA32_MANAGED);
+	/* The deferred blocks' head struct pages were never written. */
+	for (unsigned int r = 0; r < dma32->nr_deferred_ranges; r++)
+		for (unsigned long pfn = dma32->deferred[r].start_pfn; pfn < dma32->deferred[r].end_pfn;
+		     pfn += 1ul << MAX_ORDER) {
+			struct page zero = { 0 };
+
+			assert_memory_equal(pfn_to_page(pfn), &zero, sizeof(zero));
+		}
+}
+
+/* Taking every order-10 block puts deferred ones on the list one at a time; all come back. */
+static void test_deferred_blocks_materialise_on_demand(void **state)
+{
+	struct zone *dma32 = zone(ZONE_DMA32);
+	struct page *held[40];
+	unsigned int n = 0;
+
+	(void)state;
+	while (n < 40 && dma32->free_area[MAX_ORDER].nr_free) {
+		held[n] = alloc_pages(GFP_DMA32 | __GFP_NOWARN, MAX_ORDER);
+		assert_non_null(held[n]);
+		assert_int_equal(page_to_pfn(held[n]) & ((1ul << MAX_ORDER) - 1), 0);
+		n++;
+		log_reset();
+		assert_int_equal(check_free_lists(), 0);
+	}
+	assert_int_equal(n, 31);
+	assert_int_equal(dma32->nr_deferred_blocks, 0);
+	while (n)
+		__free_pages(held[--n], MAX_ORDER);
+	assert_int_equal(dma32->free_area[MAX_ORDER].nr_free, 31);
+	assert_int_equal(zone_page_state(dma32, NR_FREE_PAGES), DMA32_MANAGED);
+}
+
+/* An unmovable request steals the listed movable block: the next deferred one is listed. */
+static void test_deferred_refill_after_steal(void **state)
+{
+	struct zone *high = zone(ZONE_HIGHMEM);
+	struct page *p;
+
+	(void)state;
+	p = alloc_pages(GFP_HIGHUSER, MAX_ORDER); /* unmovable: steals the listed movable block */
+	assert_non_null(p);
+	assert_int_equal(high->nr_deferred_blocks, 6);
+	assert_int_equal(list_len(&high->free_area[MAX_ORDER].free_list[MIGRATE_MOVABLE]), 1);
+	log_reset();
+	assert_int_equal(check_free_lists(), 0);
+	__free_pages(p, MAX_ORDER);
+}
+
+/* The checker notices deferred bookkeeping that does not add up. */
+static void test_checker_catches_deferred_count_off(void **state)
+{
+	struct zone *dma32 = zone(ZONE_DMA32);
+
+	(void)state;
+	dma32->nr_deferred_blocks++;
+	log_reset();
+	assert_true(check_free_lists() >= 1);
+	expect_log_has("deferred blocks counted but the ranges hold");
+	dma32->nr_deferred_blocks--;
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define TD(f) cmocka_unit_test_setup_teardown(f, setup_deferred, teardown)
 	const struct CMUnitTest tests[] = {
+		TD(test_deferred_blocks_counted_not_listed),
+		TD(test_deferred_blocks_materialise_on_demand),
+		TD(test_deferred_refill_after_steal),
+		TD(test_checker_catches_deferred_count_off),
 		T(test_boot_zone_spans_and_counts),
 		T(test_boot_zone_names),
 		T(test_boot_buddyinfo_shape),

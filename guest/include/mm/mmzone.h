@@ -56,6 +56,9 @@ enum zone_watermarks {
 };
 
 /* The free blocks of one order, one list per migratetype. */
+/* Ranges of deferred boot blocks a zone remembers (more are freed at once). */
+#define ZONE_DEFERRED_RANGES 16
+
 struct free_area {
 	struct list_head free_list[MIGRATE_TYPES];
 	unsigned long nr_free; /* blocks, all lists together */
@@ -91,6 +94,23 @@ struct zone {
 	struct free_area free_area[NR_PAGE_ORDERS];
 	unsigned long vm_stat[NR_VM_ZONE_STAT_ITEMS];
 	enum zone_type type;
+
+	/*
+	 * Deferred boot memory: whole free MAX_ORDER blocks handed over at
+	 * boot but not yet put on a free list, their head struct pages never
+	 * touched (so boot costs per range, not per block: on this project's
+	 * host every guest instruction and every first touch of a vmemmap page
+	 * is expensive). They are counted in free_area[MAX_ORDER].nr_free and
+	 * NR_FREE_PAGES like listed blocks; whenever the MAX_ORDER movable list
+	 * runs empty one of them is put on it (deferred_refill()), so every
+	 * search over the lists sees them. Linux does the same in spirit with
+	 * DEFERRED_STRUCT_PAGE_INIT.
+	 */
+	struct {
+		unsigned long start_pfn, end_pfn; /* MAX_ORDER aligned */
+	} deferred[ZONE_DEFERRED_RANGES];
+	unsigned int nr_deferred_ranges;
+	unsigned long nr_deferred_blocks;
 };
 
 /* The one node. */

@@ -14,7 +14,9 @@
  *  - the head of every free buddy block (PG_buddy, order in @private);
  *  - every page handed out by the allocator (refcount >= 1), heads of
  *    higher-order allocations included; tails only after split_page();
- *  - every reserved page inside a present section (PG_reserved);
+ *  - pages explicitly marked PG_reserved (mark_page_reserved_range());
+ *    boot reservations are not marked page by page: they stay zero and
+ *    memblock.reserved, kept after boot, says what they are;
  * everything else is all zeroes (vmemmap is zero-filled when populated):
  * "nothing here", which the buddy allocator's merge check reads as "not a
  * free block", exactly what it must conclude for such pages.
@@ -28,7 +30,7 @@
 
 /* Page flags (bits of page->flags). */
 enum pageflags {
-	PG_reserved, /* never given to the allocator (boot reservations, holes in a section) */
+	PG_reserved, /* never given to the allocator (set explicitly; see above) */
 	PG_buddy,    /* head of a free block in a buddy free list; order in @private */
 	PG_pcp,      /* free order-0 page on a per-CPU list */
 	PG_head,     /* head of a higher-order allocation (order in @private) */

@@ -90,6 +90,13 @@ int __free_pages_core(struct page *page, unsigned int order);
  */
 unsigned long free_boot_range(unsigned long start_pfn, unsigned long end_pfn);
 
+/*
+ * Whether free_boot_range() defers whole MAX_ORDER blocks (struct zone's
+ * deferred ranges) instead of listing each one. On by default; tests that
+ * reason about exact list contents after boot switch it off.
+ */
+extern bool page_alloc_defer_boot_blocks;
+
 /* Set PG_reserved on every page of [@start_pfn, @end_pfn) (a per-page loop: small ranges). */
 void mark_page_reserved_range(unsigned long start_pfn, unsigned long end_pfn);
 

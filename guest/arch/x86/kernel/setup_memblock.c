@@ -8,6 +8,7 @@
 #include "asm/page.h"
 #include "asm/pvh.h"
 #include "asm/setup.h"
+#include "asm/vmemmap.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
@@ -15,6 +16,7 @@
 #include "mm/memblock.h"
 
 #define SZ_1M 0x100000ul
+#define MAX_PHYSMEM_ADDR (1ull << MAX_PHYSMEM_BITS)
 
 /* Linker-script symbols: the image's first and last byte (+1), virtual. */
 extern char _text[], _end[];
@@ -52,6 +54,16 @@ void x86_memblock_setup(u32 start_info_pa, const struct hvm_start_info *si)
 	}
 	/* Partial pages at the edges of RAM ranges cannot be allocated. */
 	memblock_trim_memory(PAGE_SIZE);
+	/*
+	 * The memory model (sections, vmemmap) reaches 2^MAX_PHYSMEM_BITS:
+	 * RAM above it cannot have struct pages, so the kernel ignores it, as
+	 * Linux does beyond MAX_ARCH_PFN.
+	 */
+	if (memblock_end_of_DRAM() > MAX_PHYSMEM_ADDR) {
+		printk("e820: ignoring RAM above 0x%lx (the %d-bit physical memory model's limit)\n",
+		       (unsigned long)MAX_PHYSMEM_ADDR - 1, MAX_PHYSMEM_BITS);
+		memblock_remove(MAX_PHYSMEM_ADDR, PHYS_ADDR_MAX - MAX_PHYSMEM_ADDR);
+	}
 
 	/* Page 0 and the whole low megabyte (BIOS, EBDA, the PVH boot data here). */
 	reserve_or_panic(0, SZ_1M, "the low megabyte");
