@@ -965,6 +965,31 @@ unsigned long totalram_pages(void)
 	return sum;
 }
 
+/*
+ * Pages no ordinary allocation may take: per zone the high watermark plus
+ * the largest lowmem_reserve (Linux's calculate_totalreserve_pages());
+ * recomputed whenever either changes.
+ */
+static void calculate_totalreserve_pages(void)
+{
+	struct pglist_data *pg = &contig_page_data;
+	int i, j;
+
+	totalreserve_pages = 0;
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &pg->node_zones[i];
+		unsigned long max = 0;
+
+		for (j = i; j < MAX_NR_ZONES; j++)
+			if ((unsigned long)z->lowmem_reserve[j] > max)
+				max = (unsigned long)z->lowmem_reserve[j];
+		max += high_wmark_pages(z);
+		if (max > z->managed_pages)
+			max = z->managed_pages;
+		totalreserve_pages += max;
+	}
+}
+
 /* Watermarks of every zone from min_free_kbytes (Linux's __setup_per_zone_wmarks()). */
 void setup_per_zone_wmarks(void)
 {
@@ -999,6 +1024,7 @@ void setup_per_zone_wmarks(void)
 		z->_watermark[WMARK_HIGH] = z->_watermark[WMARK_LOW] + step;
 		z->_watermark[WMARK_PROMO] = z->_watermark[WMARK_HIGH] + step;
 	}
+	calculate_totalreserve_pages();
 }
 
 /* lowmem_reserve[] of every zone, then totalreserve_pages (Linux's ratios). */
@@ -1020,19 +1046,7 @@ void setup_per_zone_lowmem_reserve(void)
 			z->lowmem_reserve[j] = clear ? 0 : (long)(upper / (unsigned long)ratio);
 		}
 	}
-	totalreserve_pages = 0;
-	for (i = 0; i < MAX_NR_ZONES; i++) {
-		struct zone *z = &pg->node_zones[i];
-		unsigned long max = 0;
-
-		for (j = i; j < MAX_NR_ZONES; j++)
-			if ((unsigned long)z->lowmem_reserve[j] > max)
-				max = (unsigned long)z->lowmem_reserve[j];
-		max += high_wmark_pages(z);
-		if (max > z->managed_pages)
-			max = z->managed_pages;
-		totalreserve_pages += max;
-	}
+	calculate_totalreserve_pages();
 }
 
 /* Pages per pcp refill for @z (Linux's zone_batchsize()). */
