@@ -28,6 +28,7 @@
 #include "kernel/printk.h"
 #include "kernel/sprintf.h"
 #include "mm/memblock.h"
+#include "guest_log.h"
 
 #define SZ_4K 0x1000ull
 #define SZ_8K 0x2000ull
@@ -47,51 +48,6 @@
 /* A kernel image loaded at 1 MiB whose end is not page aligned. */
 #define KERNEL_START SZ_1M
 #define KERNEL_END 0x2a5123ull
-
-#define LOG_SIZE (1 << 16)
-
-static char log_buf[LOG_SIZE];
-static size_t log_len;
-
-/* The guest's printk, into log_buf, formatted by the guest's vsnprintf. */
-int printk(const char *fmt, ...)
-{
-	size_t room = sizeof(log_buf) - log_len;
-	va_list args;
-	int n;
-
-	va_start(args, fmt);
-	n = vsnprintf(log_buf + log_len, room, fmt, args); /* kernel_vsnprintf */
-	va_end(args);
-	assert_true(n >= 0 && (size_t)n < room);
-	log_len += (size_t)n;
-	return n;
-}
-
-/* Forget what was printed. */
-static void log_reset(void)
-{
-	log_len = 0;
-	log_buf[0] = '\0';
-}
-
-/* Fail unless the log is exactly @want, showing both. */
-static void expect_log(const char *want)
-{
-	if (strcmp(log_buf, want)) {
-		print_error("log differs\n--- want:\n%s--- got:\n%s---\n", want, log_buf);
-		fail();
-	}
-}
-
-/* Fail unless @want occurs in the log. */
-static void expect_log_has(const char *want)
-{
-	if (!strstr(log_buf, want)) {
-		print_error("log lacks \"%s\"\n--- got:\n%s---\n", want, log_buf);
-		fail();
-	}
-}
 
 #define RGN(b, s) { .base = (b), .size = (s), .flags = MEMBLOCK_NONE }
 #define RGNF(b, s, f) { .base = (b), .size = (s), .flags = (f) }

@@ -35,6 +35,7 @@
 #include "kernel/printk.h"
 #include "kernel/sprintf.h"
 #include "mm/page_alloc.h"
+#include "guest_log.h"
 
 #define NR_PFNS 0x10000ul
 #define FAKE_RAM_PAGES 0x1000ul /* the DMA zone */
@@ -55,8 +56,6 @@
 #define NORMAL_MANAGED ((KERNEL_START - DMA32_END) + (NORMAL_END - KERNEL_END)) /* 17328 */
 #define HIGH_MANAGED 0x2000ul                                       /* 8192 */
 
-#define LOG_SIZE (1 << 20)
-
 struct page *vmemmap;
 static unsigned char *fake_ram;
 static unsigned long pages_cleared;
@@ -65,23 +64,6 @@ static int nr_boot_allocs;
 static bool skip_teardown_check;
 static jmp_buf panic_jmp;
 static bool panic_expected;
-static char log_buf[LOG_SIZE];
-static size_t log_len;
-
-/* The guest's printk, into log_buf, formatted by the guest's vsnprintf. */
-int printk(const char *fmt, ...)
-{
-	size_t room = sizeof(log_buf) - log_len;
-	va_list args;
-	int n;
-
-	va_start(args, fmt);
-	n = vsnprintf(log_buf + log_len, room, fmt, args);
-	va_end(args);
-	assert_true(n >= 0 && (size_t)n < room);
-	log_len += (size_t)n;
-	return n;
-}
 
 /* panic() leaves the case through panic_jmp when one is expected. */
 void panic(const char *fmt, ...)
@@ -117,30 +99,6 @@ void arch_clear_page(unsigned long pfn)
 	if (pfn < FAKE_RAM_PAGES)
 		memset(fake_ram + pfn * PAGE_SIZE, 0, PAGE_SIZE);
 	pages_cleared++;
-}
-
-static void log_reset(void)
-{
-	log_len = 0;
-	log_buf[0] = '\0';
-}
-
-/* Fail unless the log is exactly @want. */
-static void expect_log(const char *want)
-{
-	if (strcmp(log_buf, want)) {
-		print_error("log differs\n--- want:\n%s--- got:\n%s---\n", want, log_buf);
-		fail();
-	}
-}
-
-/* Fail unless @want occurs in the log. */
-static void expect_log_has(const char *want)
-{
-	if (!strstr(log_buf, want)) {
-		print_error("log lacks \"%s\"\n--- got:\n%s---\n", want, log_buf);
-		fail();
-	}
 }
 
 static struct zone *zone(enum zone_type t)

@@ -28,6 +28,7 @@
 #include "mm/memblock.h"
 #include "mm/page.h"
 #include "mm/sparse.h"
+#include "guest_log.h"
 
 #define SZ_1M 0x100000ull
 #define SZ_8M 0x800000ull
@@ -46,10 +47,6 @@
 
 static _Alignas(4096) unsigned char arena[ARENA_SIZE];
 
-#define LOG_SIZE (1 << 14)
-static char log_buf[LOG_SIZE];
-static size_t log_len;
-
 #define MAX_CALLS 64
 struct populate_call {
 	unsigned long start, end;
@@ -62,21 +59,6 @@ static unsigned int nr_summaries; /* vmemmap_print_summary() calls */
 static jmp_buf panic_jmp;
 static bool panic_expected;
 static char panic_msg[256];
-
-/* The guest's printk, into log_buf, formatted by the guest's vsnprintf. */
-int printk(const char *fmt, ...)
-{
-	size_t room = sizeof(log_buf) - log_len;
-	va_list args;
-	int n;
-
-	va_start(args, fmt);
-	n = vsnprintf(log_buf + log_len, room, fmt, args);
-	va_end(args);
-	assert_true(n >= 0 && (size_t)n < room);
-	log_len += (size_t)n;
-	return n;
-}
 
 /* The guest's panic: back to the test that expected it, or a failure. */
 void panic(const char *fmt, ...)
@@ -113,15 +95,6 @@ void *sparse_early_va(phys_addr_t pa)
 	if (pa < ARENA_PA || pa >= ARENA_END)
 		fail_msg("sparse_early_va(0x%llx) outside the arena", (unsigned long long)pa);
 	return arena + (pa - ARENA_PA);
-}
-
-/* Fail unless @want occurs in the log. */
-static void expect_log_has(const char *want)
-{
-	if (!strstr(log_buf, want)) {
-		print_error("log lacks \"%s\"\n--- got:\n%s---\n", want, log_buf);
-		fail();
-	}
 }
 
 /* Fresh memblock and sparse state, with the arena as the only allocatable RAM. */
