@@ -45,7 +45,8 @@ bool access_log_note(struct access_log *log, enum access_kind kind, uint64_t add
  * it (RIP is the next one), so writes say "next RIP".
  */
 void access_log_report(struct access_log *log, enum access_kind kind, uint64_t addr,
-		       unsigned size, bool is_write, uint64_t value, uint64_t rip, const char *what);
+		       unsigned size, bool is_write, uint64_t value, uint64_t rip,
+		       const char *what);
 
 /* End-of-run summary if anything was unhandled. */
 void access_log_summary(const struct access_log *log);

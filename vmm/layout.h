@@ -59,7 +59,8 @@ int layout_from_total(uint64_t total, struct dimm *out, unsigned *nr_out, struct
 
 /*
  * Check a DIMM list and sort it by address in place. Refused: zero size,
- * base or size not 4 KiB aligned, larger than one memslot maps, wrap-around, end beyond 2^@phys_bits,
+ * base or size not 4 KiB aligned, larger than one memslot maps,
+ * wrap-around, end beyond 2^@phys_bits,
  * overlap with another DIMM, a DIMM that starts in (0, 1 MiB) and reaches
  * the low megabyte's reserved area [0x9fc00, 1 MiB), overlap with the x86
  * MMIO area, more than @max_slots DIMMs, no DIMM holding the PVH boot area.
@@ -78,7 +79,8 @@ int layout_check(struct dimm *dimms, unsigned nr, unsigned phys_bits, unsigned m
  * exceed @max entries.
  */
 int layout_build_e820(const struct dimm *dimms, unsigned nr_dimms, const struct e820_entry *extras,
-		      unsigned nr_extras, struct e820_entry *out, unsigned max, struct vmm_err *err);
+		      unsigned nr_extras, struct e820_entry *out, unsigned max,
+		      struct vmm_err *err);
 
 /* Name for an E820 type as --e820 and --e820-file accept it; NULL if none. */
 const char *e820_type_cli_name(uint32_t type);

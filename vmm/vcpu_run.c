@@ -182,7 +182,8 @@ int vcpu_run(struct vcpu_run_ctx *ctx)
 			goto out;
 		case KVM_EXIT_HLT:
 			/* No interrupt source exists yet: a halted vCPU never wakes up. */
-			status = guest_crash(ctx, "HLT with no interrupt source: the vCPU would never wake");
+			status = guest_crash(ctx,
+					     "HLT with no interrupt source: the vCPU would never wake");
 			goto out;
 		case KVM_EXIT_FAIL_ENTRY:
 			snprintf(why, sizeof(why), "VM entry failed, hardware reason 0x%llx",
@@ -200,7 +201,8 @@ int vcpu_run(struct vcpu_run_ctx *ctx)
 			status = guest_crash(ctx, why);
 			goto out;
 		default:
-			fprintf(ctx->diag, "vmm: unexpected KVM exit reason %u\n", run->exit_reason);
+			fprintf(ctx->diag, "vmm: unexpected KVM exit reason %u\n",
+				run->exit_reason);
 			x86_cpu_dump(ctx->vm, ctx->diag);
 			status = VMM_EXIT_HOST_ERROR;
 			goto out;
