@@ -3,9 +3,9 @@
  * /proc/meminfo, with fs/proc/meminfo.c's layout: the label padded to 16
  * columns, the value in kB right-aligned in 8, then " kB". Lines whose
  * subsystem does not exist yet print what is true now (0 for vmalloc and
- * per-CPU areas; the boot identity map as the direct map), see
- * docs/physical-memory.md.
+ * per-CPU areas), see docs/physical-memory.md.
  */
+#include "asm/direct_map.h"
 #include "asm/page.h"
 #include "asm/pgtable_map.h"
 #include "kernel/printk.h"
@@ -86,6 +86,6 @@ void meminfo_show(void)
 	show_val_kb("VmallocChunk:", 0);
 	show_val_kb("Percpu:", 0);
 	printk("HardwareCorrupted: %5lu kB\n", 0ul);
-	show_val_kb("DirectMap4k:", 0);
-	show_val_kb("DirectMap2M:", EARLY_IDENT_MAP_SIZE >> 10);
+	show_val_kb("DirectMap4k:", direct_map_pages_4k << (PAGE_SHIFT - 10));
+	show_val_kb("DirectMap2M:", direct_map_pages_2m << (PMD_SHIFT - 10));
 }

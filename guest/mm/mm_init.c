@@ -150,22 +150,11 @@ static void print_zone_ranges(void)
 /* Zone boundaries from RAM, lowmem= and movablecore=/kernelcore=. */
 static void compute_zone_boundaries(void)
 {
-	unsigned long ident_end = PFN_DOWN(EARLY_IDENT_MAP_SIZE);
 	unsigned long dma_end, dma32_end, movable_start;
 
 	min_pfn = PFN_UP(memblock_start_of_DRAM());
 	max_pfn = PFN_DOWN(memblock_end_of_DRAM());
 	max_low_pfn = PFN_DOWN(lowmem_limit) < max_pfn ? PFN_DOWN(lowmem_limit) : max_pfn;
-	/*
-	 * Lowmem must be mapped for the kernel to use it; until the direct
-	 * map exists (the virtual-memory issue) only the boot identity map of
-	 * [0, 4 GiB) is there. Visibly so: say it.
-	 */
-	if (max_low_pfn > ident_end) {
-		printk("mm: lowmem limited to %llu MiB: no direct map beyond the boot identity map "
-		       "yet\n", (unsigned long long)(EARLY_IDENT_MAP_SIZE >> 20));
-		max_low_pfn = ident_end;
-	}
 	dma_end = PFN_DOWN(SZ_16M) < max_low_pfn ? PFN_DOWN(SZ_16M) : max_low_pfn;
 	dma32_end = PFN_DOWN(SZ_4G) < max_low_pfn ? PFN_DOWN(SZ_4G) : max_low_pfn;
 
@@ -249,6 +238,7 @@ void mm_core_init(void)
 
 	compute_zone_boundaries();
 	print_zone_ranges();
+	arch_map_lowmem(max_low_pfn);
 	for (int t = 0; t < MAX_NR_ZONES; t++) {
 		unsigned long present;
 

@@ -111,12 +111,12 @@ zone_range() {
 
 # expected_zone_ranges START TOP LOWMEM [MOVABLE_START]: the four lines
 # for RAM [START, TOP): DMA ends at 16M, DMA32 at min(4G, lowmem), Normal
-# runs to the lowmem limit (capped at the 4 GiB identity map), HighMem
-# from it; every zone cut where ZONE_MOVABLE starts.
+# runs to the lowmem limit, HighMem from it; every zone cut where
+# ZONE_MOVABLE starts.
 expected_zone_ranges() {
 	local top=$2 low mov=${4:-$2} z s e
 	local -a names=(DMA DMA32 Normal HighMem) bounds
-	low=$(min "$(min "$3" $((4 * G)))" "$top")
+	low=$(min "$3" "$top")
 	bounds=("$1" "$(min $((16 * M)) "$low")" "$(min $((4 * G)) "$low")" "$low" "$top")
 	for z in 0 1 2 3; do
 		e=$(min "${bounds[z + 1]}" "$mov")
@@ -275,14 +275,22 @@ end
 # 64 MiB above 4 GiB is enough to see where HighMem starts, and boots fast.
 DIMMS_4G=(--dimm 64M@0 --dimm 64M@4G)
 layout lowmem4G $PAGE $((4 * G + 64 * M)) $((4 * G)) "" lowmem=4G "${DIMMS_4G[@]}"
-begin "lowmem=4G: the identity-map limit itself, no line about limiting it"
-check_no_grep "$OUT/physmem_lowmem4G.out" '^mm: lowmem limited'
+begin "lowmem=4G: RAM above 4 GiB is HighMem, Normal is empty"
+check_line "$OUT/physmem_lowmem4G.out" "$(zone_range Normal 0 0)"
+check_eq "$(meminfo_kb "$OUT/physmem_lowmem4G.out" HighTotal)" $((64 * 1024)) "HighTotal"
 end
 layout lowmem64G $PAGE $((4 * G + 64 * M)) $((64 * G)) "" lowmem=64G "${DIMMS_4G[@]}"
-begin "lowmem=64G: capped at the 4 GiB identity map, and the guest says so"
-check_count "$OUT/physmem_lowmem64G.out" '^mm: lowmem ' 1
-check_line "$OUT/physmem_lowmem64G.out" \
-	"mm: lowmem limited to 4096 MiB: no direct map beyond the boot identity map yet"
+begin "lowmem=64G above the top of RAM: no highmem, RAM above 4 GiB is Normal, all direct-mapped"
+f=$OUT/physmem_lowmem64G.out
+check_line "$f" "$(zone_range HighMem 0 0)"
+check_line "$f" "$(zone_range Normal $((4 * G)) $((4 * G + 64 * M)))"
+check_eq "$(meminfo_kb "$f" HighTotal)" 0 "HighTotal"
+# The direct map covers exactly the RAM memblock knows: [4K, 0x9f000),
+# [1M, 64M) and [4G, 4G + 64M) (page 0, the partial page and the low
+# megabyte's reserved part are not RAM).
+check_eq $(($(meminfo_kb "$f" DirectMap4k) + $(meminfo_kb "$f" DirectMap2M))) \
+	$(((128 * M - PAGE - (0x100000 - 0x9f000)) / K)) "DirectMap4k + DirectMap2M"
+check_no_grep "$f" '^mm: lowmem limited'
 end
 
 # ZONE_MOVABLE: the guest picks its start; check it is a MAX_ORDER block

@@ -12,6 +12,13 @@ extern unsigned long max_low_pfn;
 /* Last pfn (exclusive) of RAM. */
 extern unsigned long max_pfn;
 
+/*
+ * Arch hook: map RAM below @max_low_pfn permanently (the direct map), so
+ * that page_address() works for every lowmem page. Called by
+ * mm_core_init() once the lowmem limit is known, before memory is freed.
+ */
+void arch_map_lowmem(unsigned long max_low_pfn);
+
 /* Read lowmem=, movablecore= and kernelcore= (with the other parameters). */
 void mm_parse_cmdline(void);
 

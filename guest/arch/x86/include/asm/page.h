@@ -30,6 +30,16 @@
 /* ...and physical [0, 1 GiB) at __START_KERNEL_map (one page directory). */
 #define EARLY_KERNEL_MAP_SIZE PUD_SIZE
 
+/*
+ * The direct map of lowmem (Linux x86-64's page_offset_base without KASLR):
+ * RAM below the lowmem limit at PAGE_OFFSET + its physical address.
+ */
+#define PAGE_OFFSET _AC(0xffff888000000000, UL)
+#ifndef __ASSEMBLY__
+#define __va(pa) ((void *)((unsigned long)(pa) + PAGE_OFFSET))
+#define __pa(va) ((unsigned long)(va) - PAGE_OFFSET)
+#endif
+
 /* Physical address of a symbol of the higher-half image (Linux's __pa_symbol). */
 #ifdef __ASSEMBLY__
 #define __pa_symbol(x) ((x) - __START_KERNEL_map)
