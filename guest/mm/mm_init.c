@@ -32,6 +32,8 @@ static bool movablecore_given, kernelcore_given;
 
 /* Zone boundaries in pfns, as zone_sizes_init() computes max_zone_pfns. */
 static unsigned long zone_start[MAX_NR_ZONES], zone_end[MAX_NR_ZONES];
+/* The same before ZONE_MOVABLE is cut out: what "Zone ranges:" prints, as Linux does. */
+static unsigned long arch_zone_start[MAX_NR_ZONES], arch_zone_end[MAX_NR_ZONES];
 unsigned long max_low_pfn, max_pfn;
 static unsigned long min_pfn;
 
@@ -129,12 +131,12 @@ static void print_zone_ranges(void)
 
 	printk("Zone ranges:\n");
 	for (int t = 0; t < ZONE_MOVABLE; t++) {
-		if (zone_start[t] >= zone_end[t])
+		if (arch_zone_start[t] >= arch_zone_end[t])
 			printk("  %-8s empty\n", zone_names[t]);
 		else
 			printk("  %-8s [mem 0x%016llx-0x%016llx]\n", zone_names[t],
-			       (unsigned long long)PFN_PHYS(zone_start[t]),
-			       (unsigned long long)PFN_PHYS(zone_end[t]) - 1);
+			       (unsigned long long)PFN_PHYS(arch_zone_start[t]),
+			       (unsigned long long)PFN_PHYS(arch_zone_end[t]) - 1);
 	}
 	printk("Movable zone start for each node\n");
 	if (zone_start[ZONE_MOVABLE] < zone_end[ZONE_MOVABLE])
@@ -167,6 +169,10 @@ static void compute_zone_boundaries(void)
 	zone_start[ZONE_HIGHMEM] = max_low_pfn;
 	zone_end[ZONE_HIGHMEM] = max_pfn;
 
+	for (int t = 0; t < ZONE_MOVABLE; t++) {
+		arch_zone_start[t] = zone_start[t];
+		arch_zone_end[t] = zone_end[t];
+	}
 	/* ZONE_MOVABLE takes the top of memory from whatever zones held it. */
 	movable_start = find_movable_start();
 	zone_start[ZONE_MOVABLE] = movable_start;
