@@ -191,11 +191,12 @@ static void compute_zone_boundaries(void)
  * check: @ram is every sanitized E820_TYPE_RAM byte, @page0 is page 0 when
  * it is a whole RAM page (x86_memblock_setup() keeps it out of memblock),
  * @partial the RAM bytes in no whole page (memblock_trim_memory() drops
- * them; a piece of page 0 counts here).
+ * them; a piece of page 0 counts here), @ignored the whole pages beyond the
+ * memory model (x86_memblock_setup() removes them).
  */
-static void e820_ram_terms(u64 *ram, u64 *page0, u64 *partial)
+static void e820_ram_terms(u64 *ram, u64 *page0, u64 *partial, u64 *ignored)
 {
-	*ram = *page0 = *partial = 0;
+	*ram = *page0 = *partial = *ignored = 0;
 	for (u32 i = 0; i < e820_table.nr_entries; i++) {
 		const struct e820_entry *e = &e820_table.entries[i];
 		/* Clamped as memblock_add() clamps: RAM ends at PHYS_ADDR_MAX at most. */
@@ -210,6 +211,8 @@ static void e820_ram_terms(u64 *ram, u64 *page0, u64 *partial)
 		*partial += end - e->addr - whole;
 		if (first == 0 && last > 0)
 			*page0 += PAGE_SIZE;
+		if (last > MAX_PHYS_PFN)
+			*ignored += (last - (first > MAX_PHYS_PFN ? first : MAX_PHYS_PFN)) << PAGE_SHIFT;
 	}
 }
 
@@ -223,16 +226,20 @@ static void e820_ram_terms(u64 *ram, u64 *page0, u64 *partial)
 static void print_memtotal_sum(unsigned long present_pages, unsigned long freed_pages)
 {
 	unsigned long managed = 0;
-	u64 ram, page0, partial;
+	u64 ram, page0, partial, ignored;
 	struct zone *z;
 
 	for_each_zone(z)
 		managed += z->managed_pages;
-	e820_ram_terms(&ram, &page0, &partial);
+	e820_ram_terms(&ram, &page0, &partial, &ignored);
 	printk("mm: MemTotal %luK = E820 usable %lluK - partial pages %lluK - page 0 %lluK - "
-	       "reserved %luK\n", managed << (PAGE_SHIFT - 10), (unsigned long long)(ram >> 10),
+	       "reserved %luK", managed << (PAGE_SHIFT - 10), (unsigned long long)(ram >> 10),
 	       (unsigned long long)(partial >> 10), (unsigned long long)(page0 >> 10),
 	       (present_pages - freed_pages) << (PAGE_SHIFT - 10));
+	/* Only when there is some, so the usual line keeps its five terms. */
+	if (ignored)
+		printk(" - beyond the memory model %lluK", (unsigned long long)(ignored >> 10));
+	printk("\n");
 }
 
 void mm_core_init(void)

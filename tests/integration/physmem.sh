@@ -367,3 +367,19 @@ wait "$m64G_pid"
 RC=$(cat "$OUT/physmem_m64G.rc") STDOUT_FILE=$OUT/physmem_m64G.out
 STDERR_FILE=$OUT/physmem_m64G.err
 layout_check m64G $PAGE $((65 * G)) $LOWMEM_DEFAULT ""
+
+# RAM beyond the 46-bit memory model: ignored with a message, and the sum
+# line names it as its own term so that the identity still holds.
+run_vmm physmem_above46 -m 1G --e820-file "$TOP/tests/data/physmem/above-46-bits.e820" "$GUEST"
+begin "RAM above 2^46 is ignored, and the MemTotal sum names it"
+check_rc 0
+check_line "$STDOUT_FILE" "e820: ignoring RAM above 0x3fffffffffff (the 46-bit physical memory model's limit)"
+sum=$(sed -nE 's/^mm: MemTotal ([0-9]+)K = E820 usable ([0-9]+)K - partial pages ([0-9]+)K - page 0 ([0-9]+)K - reserved ([0-9]+)K - beyond the memory model ([0-9]+)K$/\1 \2 \3 \4 \5 \6/p' "$STDOUT_FILE")
+if [ -z "$sum" ]; then
+	fail_because "no sum line with a 'beyond the memory model' term"
+else
+	read -r mt ram part p0 res beyond <<<"$sum"
+	check_eq "$beyond" $((128 * 1024)) "beyond the memory model (KiB)"
+	check_eq "$mt" $((ram - part - p0 - res - beyond)) "MemTotal = the terms"
+fi
+end
