@@ -92,6 +92,7 @@ void __noreturn start_kernel(u32 start_info_pa)
 
 	identify_boot_cpu();
 	print_cpu_info();
+	pat_init();
 	pat_print_config();
 	mtrr_print_state();
 	early_ioremap_init();

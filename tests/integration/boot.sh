@@ -39,8 +39,9 @@ check_grep "$STDOUT_FILE" '^  0 base 0+C0000000 mask 0*FFFFC0000000 uncachable$'
 check_line "$STDOUT_FILE" "  1 disabled"
 end
 
-begin "default boot: PAT at its reset value"
-check_line "$STDOUT_FILE" "x86/PAT: Configuration [0-7]: WB  WT  UC- UC  WB  WT  UC- UC  "
+begin "default boot: the VMM leaves PAT at its reset value, the guest programs Linux's layout"
+check_line "$STDOUT_FILE" "x86/PAT: firmware left 0x0007040600070406"
+check_line "$STDOUT_FILE" "x86/PAT: Configuration [0-7]: WB  WC  UC- UC  WB  WP  UC- WT  "
 end
 
 begin "default boot: nothing unhandled, no VMM message"

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The page attribute table as the firmware (here: the VMM, or QEMU) left
- * it, printed in the format of Linux's boot line. Linux prints the PAT it
- * has just programmed; this kernel does not program it (yet), so the line
- * shows the value found, normally the reset value WB WT UC- UC WB WT UC- UC.
+ * The page attribute table, printed in the format of Linux's boot line:
+ * after pat_init() (mm/pat.c) Linux's layout WB WC UC- UC WB WP UC- WT, or
+ * whatever the firmware left if programming it failed.
  */
 #include "asm/msr.h"
 #include "asm/pat.h"
@@ -26,10 +25,8 @@ void pat_print_config(void)
 	u64 pat;
 	int i;
 
-	if (!boot_cpu_has(X86_FEATURE_PAT)) {
-		printk("x86/PAT: PAT not supported by the CPU.\n");
-		return;
-	}
+	if (!boot_cpu_has(X86_FEATURE_PAT))
+		return; /* pat_init() said so */
 	pat = rdmsr(MSR_IA32_CR_PAT);
 	printk("x86/PAT: Configuration [0-7]: ");
 	for (i = 0; i < PAT_NR_ENTRIES; i++)

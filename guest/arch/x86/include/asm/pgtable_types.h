@@ -13,6 +13,8 @@
 #define _PAGE_ACCESSED _BITULL(5)
 #define _PAGE_DIRTY _BITULL(6)
 #define _PAGE_PSE _BITULL(7) /* a 2 MiB/1 GiB page rather than a table */
+#define _PAGE_PAT _BITULL(7)       /* PAT index bit 2 in a 4 KiB PTE (bit 7 is PSE higher up) */
+#define _PAGE_PAT_LARGE _BITULL(12) /* PAT index bit 2 in a 2 MiB or 1 GiB entry */
 #define _PAGE_GLOBAL _BITULL(8)
 #define _PAGE_NX _BITULL(63)
 
