@@ -75,6 +75,7 @@ void __noreturn start_kernel(u32 start_info_pa)
 	selftest_parse_cmdline();
 	memblock_early_param(cmdline_get("memblock"));
 	mm_parse_cmdline();
+	mtrr_parse_cmdline();
 	report_parse_cmdline();
 	bench_parse_cmdline();
 	if (cmdline_has("slub_debug") && slub_debug_setup(cmdline_get("slub_debug")))
@@ -95,6 +96,7 @@ void __noreturn start_kernel(u32 start_info_pa)
 	pat_init();
 	pat_print_config();
 	mtrr_print_state();
+	mtrr_init();
 	early_ioremap_init();
 
 	selftests_ok = selftest_run_cmdline();

@@ -78,3 +78,12 @@ check_line "$STDOUT_FILE" "memblock_reserve: [0x0000000000006000-0x0000000000006
 check_grep "$STDOUT_FILE" '^memblock_reserve: \[0x0000000000100000-0x00000000001[0-9a-f]{5}\]$'
 check_no_grep "$STDOUT_FILE" '^Unknown kernel command line'
 end
+
+# MTRR lookup over the firmware MTRRs (issue 4's piece): /proc/mtrr lines.
+run_vmm boot_mtrr_show --dimm 512M@0 --dimm 256M@1G --dimm 1G@4G --cmdline "mtrr=show selftest=mtrr" "$GUEST"
+begin "mtrr=show prints /proc/mtrr lines for the VMM's hole ranges; selftest=mtrr passes"
+check_rc 0
+check_line "$STDOUT_FILE" "reg00: base=0x020000000 (  512MB), size=  512MB, count=1: uncachable"
+check_line "$STDOUT_FILE" "reg03: base=0x080000000 ( 2048MB), size= 2048MB, count=1: uncachable"
+check_no_grep "$STDOUT_FILE" '^ *not ok '
+end
