@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Exception entry: one stub per vector 0..31 gives every exception the
+ * Exception entry: one entry point per vector 0..31 gives every exception the
  * same frame (a 0 in place of a missing error code, then the vector
  * number), then exception_common saves the general registers as a
  * struct pt_regs (asm/ptrace.h) and calls do_exception(), which reports
@@ -8,9 +8,9 @@
  */
 #include "asm/traps.h"
 
-.macro EXCEPTION_STUB vec
+.macro EXCEPTION_ENTRY vec
 	.p2align 4
-exception_stub_\vec:
+exception_entry_\vec:
 	.if ((1 << \vec) & X86_TRAP_ERRCODE_MASK) == 0
 	pushq	$0			/* no error code from the CPU */
 	.endif
@@ -18,15 +18,15 @@ exception_stub_\vec:
 	jmp	exception_common
 .endm
 
-.macro EXCEPTION_STUB_ADDR vec
-	.quad	exception_stub_\vec
+.macro EXCEPTION_ENTRY_ADDR vec
+	.quad	exception_entry_\vec
 .endm
 
 	.text
 	.altmacro
 	.set	vec, 0
 	.rept	NR_EXCEPTION_VECTORS
-	EXCEPTION_STUB %vec
+	EXCEPTION_ENTRY %vec
 	.set	vec, vec + 1
 	.endr
 
@@ -59,13 +59,13 @@ exception_common:
 	hlt
 	jmp	1b
 
-	/* The stub addresses, for idt_init(). */
+	/* The entry-point addresses, for idt_init(). */
 	.section .rodata
 	.balign 8
-	.globl exception_stubs
-exception_stubs:
+	.globl exception_entries
+exception_entries:
 	.set	vec, 0
 	.rept	NR_EXCEPTION_VECTORS
-	EXCEPTION_STUB_ADDR %vec
+	EXCEPTION_ENTRY_ADDR %vec
 	.set	vec, vec + 1
 	.endr

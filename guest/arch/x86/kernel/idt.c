@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The IDT: an interrupt gate for each of the 32 exception vectors, pointing
- * at entry.S's stubs; #DF, NMI and #MC switch to their IST stacks. Vectors
+ * at entry.S's entry points; #DF, NMI and #MC switch to their IST stacks. Vectors
  * 32..255 stay not-present, so a stray interrupt shows up as #NP naming it
  * in the error code instead of going unnoticed.
  */
@@ -56,7 +56,7 @@ void idt_init(void)
 	unsigned int v;
 
 	for (v = 0; v < NR_EXCEPTION_VECTORS; v++)
-		set_intr_gate(v, exception_stubs[v], vector_ist(v));
+		set_intr_gate(v, exception_entries[v], vector_ist(v));
 	load_idt(&ptr);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The registers of an interrupted context, as entry.S saves them: general
- * registers (pushed by the stub), vector and error code, then the frame
+ * registers (pushed by the entry point), vector and error code, then the frame
  * the CPU pushes. The order must match entry.S.
  */
 #ifndef ASM_PTRACE_H

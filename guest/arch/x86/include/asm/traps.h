@@ -43,8 +43,8 @@
 #include "kernel/compiler.h"
 #include "kernel/types.h"
 
-/* Entry stubs of entry.S, one per exception vector. */
-extern const u64 exception_stubs[NR_EXCEPTION_VECTORS];
+/* Entry points of entry.S, one per exception vector. */
+extern const u64 exception_entries[NR_EXCEPTION_VECTORS];
 
 /* Load the kernel's GDT and TSS, then the IDT: from here faults are reported. */
 void trap_init(void);
