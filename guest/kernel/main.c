@@ -14,6 +14,7 @@
 #include "asm/mtrr.h"
 #include "asm/pat.h"
 #include "asm/processor.h"
+#include "asm/ptdump.h"
 #include "asm/pvh.h"
 #include "asm/setup.h"
 #include "asm/traps.h"
@@ -76,6 +77,7 @@ void __noreturn start_kernel(u32 start_info_pa)
 	memblock_early_param(cmdline_get("memblock"));
 	mm_parse_cmdline();
 	mtrr_parse_cmdline();
+	ptdump_parse_cmdline();
 	report_parse_cmdline();
 	bench_parse_cmdline();
 	if (cmdline_has("slub_debug") && slub_debug_setup(cmdline_get("slub_debug")))
@@ -102,6 +104,7 @@ void __noreturn start_kernel(u32 start_info_pa)
 	selftests_ok = selftest_run_cmdline();
 	selftests_ok &= bench_run_cmdline();
 	code = test_params_run();
+	ptdump_show();
 	report_show();
 	if (!selftests_ok && code == GUEST_EXIT_SUCCESS)
 		code = GUEST_EXIT_FAILURE;

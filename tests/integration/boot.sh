@@ -87,3 +87,13 @@ check_line "$STDOUT_FILE" "reg00: base=0x020000000 (  512MB), size=  512MB, coun
 check_line "$STDOUT_FILE" "reg03: base=0x080000000 ( 2048MB), size= 2048MB, count=1: uncachable"
 check_no_grep "$STDOUT_FILE" '^ *not ok '
 end
+
+# ptdump=kernel: the kernel page tables in Linux's debugfs format.
+run_vmm boot_ptdump --cmdline "ptdump=kernel" "$GUEST"
+begin "ptdump=kernel: markers and the direct map of lowmem in Linux's page_tables format"
+check_rc 0
+check_line "$STDOUT_FILE" "---[ Low Kernel Mapping ]---"
+check_line "$STDOUT_FILE" "---[ High Kernel Mapping ]---"
+check_grep "$STDOUT_FILE" '^0xffff888000200000-0xffff888038000000 +894M +RW +PSE +x +pmd$'
+check_grep "$STDOUT_FILE" '^0xffffffff80000000-0xffffffffc0000000 +1G +RW +PSE +x +pmd$'
+end
