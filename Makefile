@@ -45,8 +45,12 @@ UNIT_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -MMD -MP \
                -Iguest/include -Iguest/arch/x86/include -Itests/unit -DHOST_UNIT_TEST
 UNIT_LIBS  := -lcmocka -lelf
 
-.PHONY: all vmm guest unit deps-run deps-test run test bench clean
-all: bin/vmm bin/vmm-san images/guest.elf unit $(BENCH_ELFS)
+.PHONY: all test-build vmm guest unit deps-run deps-test run test bench clean
+# `make` builds what `make run` needs (the VMM and the guest) and the bench
+# guests; `make test` adds the sanitizer VMM and the unit tests (slow to
+# compile twice each, so not part of the default build).
+all: bin/vmm images/guest.elf $(BENCH_ELFS)
+test-build: all bin/vmm-san unit
 
 vmm: bin/vmm
 guest: images/guest.elf
@@ -116,7 +120,7 @@ run: deps-run
 
 # Build everything, then every test; the last line is "N passed, N failed".
 test: deps-test
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$(shell nproc) test-build
 	$(Q)tests/run.sh
 
 bench: deps-test

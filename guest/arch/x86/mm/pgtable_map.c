@@ -161,26 +161,23 @@ int kernel_map_range(unsigned long va, phys_addr_t pa, unsigned long size, u64 p
 /* Walk the tables for @va: the selftests check mappings with it. */
 u64 pgtable_lookup(unsigned long va, unsigned int *level_shift)
 {
+	/* The levels below the PML4 that may hold a large leaf: PUD (1 GiB), PMD (2 MiB). */
+	static const unsigned int large_shifts[] = { PUD_SHIFT, PMD_SHIFT };
 	u64 entry = early_pml4[pgd_index(va)];
 	u64 *table;
 
-	if (!(entry & _PAGE_PRESENT) || !(table = entry_table(entry)))
-		return 0;
-	entry = table[pud_index(va)];
-	if (!(entry & _PAGE_PRESENT))
-		return 0;
-	if (entry & _PAGE_PSE) {
-		*level_shift = PUD_SHIFT;
-		return entry;
-	}
-	if (!(table = entry_table(entry)))
-		return 0;
-	entry = table[pmd_index(va)];
-	if (!(entry & _PAGE_PRESENT))
-		return 0;
-	if (entry & _PAGE_PSE) {
-		*level_shift = PMD_SHIFT;
-		return entry;
+	for (unsigned int i = 0; i < ARRAY_SIZE(large_shifts); i++) {
+		unsigned int shift = large_shifts[i];
+
+		if (!(entry & _PAGE_PRESENT) || !(table = entry_table(entry)))
+			return 0;
+		entry = table[(va >> shift) & (PTRS_PER_TABLE - 1)];
+		if (!(entry & _PAGE_PRESENT))
+			return 0;
+		if (entry & _PAGE_PSE) {
+			*level_shift = shift;
+			return entry;
+		}
 	}
 	if (!(table = entry_table(entry)))
 		return 0;
