@@ -14,7 +14,7 @@ Q        := $(if $(filter 1,$(V)),,@)
 VMM_SRCS   := $(sort $(wildcard vmm/*.c))
 VMM_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wshadow \
               -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -MMD -MP
-VMM_LIBS   := -lelf -lpthread
+VMM_LIBS   := -lelf -ljansson -lpthread
 SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 VMM_OBJS     := $(VMM_SRCS:%.c=$(BUILD)/host/%.o)
@@ -43,7 +43,7 @@ UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_NAMES:%=bin/tests/%) $(UNIT_NAMES:%=bin/tests/%-san)
 UNIT_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -MMD -MP \
                -Iguest/include -Iguest/arch/x86/include -Itests/unit -DHOST_UNIT_TEST
-UNIT_LIBS  := -lcmocka -lelf
+UNIT_LIBS  := -lcmocka -lelf -ljansson
 
 .PHONY: all test-build vmm guest unit deps-run deps-test run test bench clean
 # `make` builds what `make run` needs (the VMM and the guest) and the bench

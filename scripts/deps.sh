@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install, with apt-get, whatever the build or the tests need and is missing.
-#   scripts/deps.sh run    compiler, make, libelf
+#   scripts/deps.sh run    compiler, make, libelf, jansson (JSON)
 #   scripts/deps.sh test   the above, cmocka, QEMU, valgrind
 # Debian 12 package names. Needs root only when something is missing.
 set -euo pipefail
 
-want=(gcc make libc6-dev libelf-dev)
+want=(gcc make libc6-dev libelf-dev libjansson-dev)
 case "${1:-run}" in
 run) ;;
 test) want+=(libcmocka-dev qemu-system-x86 valgrind) ;;

@@ -46,13 +46,11 @@
 #define ORDER1 1
 /* Longest bench= value kept (names and commas). */
 #define BENCH_LIST_MAX 128
+/* Room for every benchmark name in the unknown-name message. */
+#define BENCH_NAMES_MAX 512
 
-struct bench_def {
-	const char *name;
-	/* Run @iters timed operations; print the line. False if it could not run. */
-	bool (*run)(const struct bench_def *b, unsigned long iters);
-	unsigned long default_iters; /* about 0.1-0.3 s under KVM here */
-};
+extern const struct bench_def *const __start_benches[];
+extern const struct bench_def *const __stop_benches[];
 
 static char bench_list[BENCH_LIST_MAX];
 static bool bench_requested;
@@ -96,11 +94,7 @@ static void fmt_tenths(char *buf, size_t size, u64 value, u64 div)
 		 (unsigned long long)(x10 % TENTHS));
 }
 
-/*
- * The line of a timed loop: @cycles over @iters operations, in cycles and,
- * when the TSC rate is known, in nanoseconds.
- */
-static void bench_print(const char *name, unsigned long iters, u64 cycles, const char *extra)
+void bench_print(const char *name, unsigned long iters, u64 cycles, const char *extra)
 {
 	u32 khz = boot_cpu_data.tsc_khz;
 	char where[CPUID_SIG_LEN + 1], cyc[32], ns[32];
@@ -303,23 +297,35 @@ static bool bench_memmap_init(const struct bench_def *b, unsigned long iters)
 }
 
 /* Default counts: measured under bin/vmm here to take about 0.1-0.3 s each. */
-static const struct bench_def benches[] = {
-	{ "order0_pair_pcp", bench_order0_pcp, 400 },
-	{ "order0_pair_buddy_dma", bench_order0_buddy_dma, 120 },
-	{ "order1_pair_buddy", bench_order1_buddy, 150 },
-	{ "order3_pair", bench_order3, 180 },
-	{ "kmalloc64_pair", bench_kmalloc64, 1500 },
-	{ "struct_page_bytes", bench_struct_page, 0 },
-	{ "memmap_init", bench_memmap_init, 0 },
-};
+BENCH_REGISTER(order0_pair_pcp, bench_order0_pcp, 400);
+BENCH_REGISTER(order0_pair_buddy_dma, bench_order0_buddy_dma, 120);
+BENCH_REGISTER(order1_pair_buddy, bench_order1_buddy, 150);
+BENCH_REGISTER(order3_pair, bench_order3, 180);
+BENCH_REGISTER(kmalloc64_pair, bench_kmalloc64, 1500);
+BENCH_REGISTER(struct_page_bytes, bench_struct_page, 0);
+BENCH_REGISTER(memmap_init, bench_memmap_init, 0);
+
+#define NR_BENCHES ((size_t)(__stop_benches - __start_benches))
 
 /* The benchmark named by the @len bytes at @name, or NULL. */
 static const struct bench_def *bench_find(const char *name, size_t len)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(benches); i++)
-		if (strlen(benches[i].name) == len && !memcmp(benches[i].name, name, len))
-			return &benches[i];
+	for (size_t i = 0; i < NR_BENCHES; i++)
+		if (strlen(__start_benches[i]->name) == len &&
+		    !memcmp(__start_benches[i]->name, name, len))
+			return __start_benches[i];
 	return NULL;
+}
+
+/* The names of every benchmark, for the error message. */
+static void bench_names(char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NR_BENCHES && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? " " : "",
+				      __start_benches[i]->name);
 }
 
 /* Call @fn on each comma-separated item of bench_list ("all": every benchmark). */
@@ -329,8 +335,8 @@ static bool bench_for_each(bool (*fn)(const struct bench_def *b))
 	bool ok = true;
 
 	if (!strcmp(bench_list, "all")) {
-		for (size_t i = 0; i < ARRAY_SIZE(benches); i++)
-			ok &= fn(&benches[i]);
+		for (size_t i = 0; i < NR_BENCHES; i++)
+			ok &= fn(__start_benches[i]);
 		return ok;
 	}
 	while (*p) {
@@ -340,11 +346,13 @@ static bool bench_for_each(bool (*fn)(const struct bench_def *b))
 		while (*comma && *comma != ',')
 			comma++;
 		b = bench_find(p, (size_t)(comma - p));
-		if (!b)
-			bad_boot("bench=%s: unknown benchmark \"%.*s\" (want all or a list of: "
-				 "order0_pair_pcp order0_pair_buddy_dma order1_pair_buddy "
-				 "order3_pair kmalloc64_pair struct_page_bytes memmap_init)",
-				 bench_list, (int)(comma - p), p);
+		if (!b) {
+			static char names[BENCH_NAMES_MAX];
+
+			bench_names(names, sizeof(names));
+			bad_boot("bench=%s: unknown benchmark \"%.*s\" (want all or a list of: %s)",
+				 bench_list, (int)(comma - p), p, names);
+		}
 		ok &= fn(b);
 		p = *comma ? comma + 1 : comma;
 	}

@@ -11,6 +11,7 @@
 #ifndef KERNEL_BENCH_H
 #define KERNEL_BENCH_H
 
+#include "kernel/compiler.h"
 #include "kernel/types.h"
 
 /* bench_iters= is refused above this (10 M: hours under KVM here). */
@@ -24,6 +25,29 @@ static inline u64 bench_rdtsc(void)
 	asm volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
 	return ((u64)hi << 32) | lo;
 }
+
+struct bench_def {
+	const char *name;
+	/* Run @iters timed operations; print the line. False if it could not run. */
+	bool (*run)(const struct bench_def *b, unsigned long iters);
+	unsigned long default_iters; /* about 0.1-0.3 s under KVM here */
+};
+
+/*
+ * Register a benchmark from any file: BENCH_REGISTER(kmap_pair, fn, 400)
+ * makes bench=kmap_pair run fn(b, iters). bench=all runs every registered one.
+ */
+#define BENCH_REGISTER(ident, fn, iters)                                                   \
+	static const struct bench_def bench_def_##ident = { #ident, fn, iters };           \
+	static const struct bench_def *const bench_ptr_##ident __used __section("benches") \
+		__aligned(8) = &bench_def_##ident
+
+/*
+ * Print a timed loop's JSON line: @cycles over @iters operations, in cycles
+ * and, when the TSC rate is known, in nanoseconds; @extra (NULL or text
+ * starting with ',') is appended inside the object.
+ */
+void bench_print(const char *name, unsigned long iters, u64 cycles, const char *extra);
 
 /* Read bench= and bench_iters= (with the other parameters); a bad value stops the boot. */
 void bench_parse_cmdline(void);
