@@ -7,7 +7,7 @@
  */
 #include "asm/direct_map.h"
 #include "asm/page.h"
-#include "asm/pgtable_map.h"
+#include "asm/pgtable.h"
 #include "kernel/printk.h"
 #include "mm/meminfo.h"
 #include "mm/mm_init.h"
@@ -80,7 +80,7 @@ void meminfo_show(void)
 	show_val_kb("Slab:", mi.slab_bytes >> 10);
 	show_val_kb("SReclaimable:", mi.sreclaimable_bytes >> 10);
 	show_val_kb("SUnreclaim:", mi.sunreclaim_bytes >> 10);
-	show_val_kb("PageTables:", K(pgtable_map_nr_tables));
+	show_val_kb("PageTables:", K(pgtable_nr_tables));
 	show_val_kb("VmallocTotal:", 0);
 	show_val_kb("VmallocUsed:", 0);
 	show_val_kb("VmallocChunk:", 0);

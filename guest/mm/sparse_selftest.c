@@ -10,7 +10,7 @@
  * million instructions a second).
  */
 #include "asm/page.h"
-#include "asm/pgtable_map.h"
+#include "asm/pgtable.h"
 #include "asm/pgtable_types.h"
 #include "asm/vmemmap.h"
 #include "kernel/selftest.h"
@@ -206,7 +206,7 @@ static void root_pages_match_counters(struct selftest *t)
 	EXPECT_EQ(t, roots, sparse_stats.root_pages);
 	/* Proportional to present memory: at most one root per present section. */
 	EXPECT_TRUE(t, roots <= sparse_stats.present_sections);
-	EXPECT_TRUE(t, pgtable_map_nr_tables > 0);
+	EXPECT_TRUE(t, pgtable_nr_tables > 0);
 }
 
 static const struct selftest_case sparse_cases[] = {

@@ -11,7 +11,7 @@
 #include "asm/early_ioremap.h"
 #include "asm/direct_map.h"
 #include "asm/page.h"
-#include "asm/pgtable_map.h"
+#include "asm/pgtable.h"
 #include "kernel/panic.h"
 #include "mm/memblock.h"
 #include "mm/mm_init.h"

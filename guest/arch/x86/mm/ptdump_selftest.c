@@ -5,7 +5,7 @@
  * set up and, line by line, against an independent walk (pgtable_lookup()).
  */
 #include "asm/page.h"
-#include "asm/pgtable_map.h"
+#include "asm/pgtable.h"
 #include "asm/pgtable_types.h"
 #include "asm/processor.h"
 #include "asm/ptdump.h"

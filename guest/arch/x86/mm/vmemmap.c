@@ -22,7 +22,7 @@
 #include "asm/clear_page.h"
 #include "asm/cpuid.h"
 #include "asm/page.h"
-#include "asm/pgtable_map.h"
+#include "asm/pgtable.h"
 #include "asm/vmemmap.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
@@ -194,7 +194,7 @@ int vmemmap_populate(unsigned long start_va, unsigned long end_va)
 void vmemmap_print_summary(void)
 {
 	printk("vmemmap: %lu x 2 MiB + %lu x 4 KiB pages, %lu page-table pages, %s\n",
-	       vmemmap_nr_2m_pages, vmemmap_nr_4k_pages, pgtable_map_nr_tables,
+	       vmemmap_nr_2m_pages, vmemmap_nr_4k_pages, pgtable_nr_tables,
 	       vmemmap_cleared_bytes ? "cleared with rep stosq" :
 				       "fresh RAM from MemLabVMM, already zero");
 }

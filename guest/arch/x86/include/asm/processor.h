@@ -77,6 +77,18 @@ static inline unsigned long read_cr4(void)
 	return v;
 }
 
+/* Load CR3: switches tables and drops every non-global TLB entry. */
+static inline void write_cr3(unsigned long v)
+{
+	asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+/* Load CR4 (toggling PGE drops global TLB entries too). */
+static inline void write_cr4(unsigned long v)
+{
+	asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
 /* Drop the TLB entry of one page. */
 static inline void invlpg(unsigned long va)
 {
