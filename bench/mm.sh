@@ -5,7 +5,8 @@
 #   2. bench=all under QEMU microvm with TCG at -m 512M (QEMU gives no TSC
 #      rate to the guest; TCG's RDTSC reads the host TSC, so cycles are
 #      turned into ns with the rate ./vmm's CPUID leaf 0x40000010 gave);
-#   3. memmap init and boot wall time at -m 1G, 4G, 16G, 64G under ./vmm.
+#   3. memmap init and boot wall time at -m 1G, 4G, 16G, 64G under ./vmm;
+#   4. the direct map's build time at -m = lowmem= 1G, 4G, 16G under ./vmm.
 # RUNS runs of each (default 5); prints medians, where they were measured,
 # the issue's goals beside them and whether each is met, then every JSON
 # line the guest printed, tagged with monitor, memory and run number.
@@ -20,6 +21,8 @@ QEMU_MEM=512M
 # TCG runs the guest about a thousand times faster than KVM here: more operations.
 QEMU_ITERS=20000
 MEMMAP_SIZES="1G 4G 16G 64G"
+# Direct-map build (arch_map_lowmem) with all of -m as lowmem.
+DIRECT_MAP_SIZES="1G 4G 16G"
 # Goals of issue 3.
 GOAL_ORDER0_NS=40
 GOAL_KMALLOC_NS=20
@@ -85,6 +88,10 @@ for r in $(seq 1 "$RUNS"); do
 	for m in $MEMMAP_SIZES; do
 		run_guest "memmap-$m" vmm "$m" "$r" "$VMM" -m "$m" --cmdline "bench=memmap_init" "$GUEST"
 	done
+	for m in $DIRECT_MAP_SIZES; do
+		run_guest "dmap-$m" vmm "$m" "$r" "$VMM" -m "$m" \
+			--cmdline "lowmem=$m bench=direct_map_build" "$GUEST"
+	done
 done
 
 VMM_TAG='"set":"vmm"'
@@ -117,6 +124,9 @@ row order0_pair_buddy_dma ""
 row order1_pair_buddy ""
 row order3_pair ""
 row kmalloc64_pair "$GOAL_KMALLOC_NS"
+row set_memory_uc_4k_split ""
+row set_memory_wb_4k ""
+row set_memory_uc_4k_nosplit ""
 if [ "$HAVE_QEMU" = 1 ]; then
 	echo "  * QEMU TCG gives the guest no TSC rate; its RDTSC reads the host TSC, converted"
 	echo "    at the ${HOST_KHZ} kHz ./vmm's CPUID leaf 0x40000010 reported"
@@ -155,6 +165,16 @@ if [ "$HAVE_QEMU" = 1 ]; then
 		printf "QEMU microvm TCG -m %s: sparse_init %d cycles = %.3f ms*", m, c, c / k
 		printf " (the memmap is cleared there: no zero guarantee)\n" }'
 fi
+
+echo
+echo "direct map build under vmm/KVM (arch_map_lowmem, lowmem = -m), medians of $RUNS"
+printf '%-5s %10s %10s %12s\n' "-m" mapped_MiB ms ms_per_GiB
+for m in $DIRECT_MAP_SIZES; do
+	tag="\"set\":\"dmap-$m\""
+	printf '%-5s %10s %10s %12s\n' "$m" "$(values "$tag" direct_map_build mapped_mib | median)" \
+		"$(values "$tag" direct_map_build ms | median)" \
+		"$(values "$tag" direct_map_build ms_per_gib | median)"
+done
 
 echo
 echo "--- JSON lines"

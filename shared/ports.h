@@ -16,6 +16,15 @@
  */
 #define DEBUG_EXIT_PORT 0xf4
 
+/*
+ * Page-table dump request: a write of any value (a tag the guest chooses,
+ * 8, 16 or 32 bits) asks the VMM to append a dump of the guest's kernel
+ * page tables to its --dump-pagetables file, named "request N tag 0xT"
+ * (docs/pagetable-dump.md). Outside QEMU's fw_cfg (0x510-0x51b) and
+ * debug-exit ports, so under QEMU the write goes nowhere.
+ */
+#define PTDUMP_REQUEST_PORT 0x520
+
 /* Codes the guest writes (all below GUEST_EXIT_MAX, see docs/exit-codes.md). */
 #define GUEST_EXIT_SUCCESS 0   /* everything ran and passed */
 #define GUEST_EXIT_FAILURE 1   /* a check or selftest failed */

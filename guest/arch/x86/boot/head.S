@@ -10,7 +10,8 @@
  * direction flag. So everything is set here explicitly.
  *
  * Register use in the 32-bit part: EBX holds the start-info address
- * throughout (nothing below touches it); EAX, ECX, EDX are scratch.
+ * throughout (ESI keeps it while CPUID clobbers EBX); EAX, ECX, EDX are
+ * scratch; EDI and EBP carry the EFER and CR4 values being built.
  */
 #include "abi/pvh.h"
 #include "asm/msr-index.h"
@@ -28,11 +29,21 @@
  */
 #define CR0_STATE (X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_PG)
 
-/* CR4 for long mode: only PAE (64-bit page-table entries), which long mode requires. */
+/*
+ * CR4 for long mode: PAE (64-bit page-table entries), which long mode
+ * requires; PGE is added below if CPUID has it.
+ */
 #define CR4_STATE X86_CR4_PAE
 
-/* EFER: only LME; paging will then activate long mode (EFER.LMA). */
+/* EFER: LME; paging will then activate long mode (EFER.LMA). NXE is added if CPUID has NX. */
 #define EFER_STATE EFER_LME
+
+/* The CPUID bits asked below (Intel SDM vol. 2, CPUID). */
+#define CPUID_FEATURE_LEAF 1
+#define CPUID_1_EDX_PGE_BIT 13
+#define CPUID_EXT_MAX_LEAF 0x80000000
+#define CPUID_EXT_FEATURE_LEAF 0x80000001
+#define CPUID_80000001_EDX_NX_BIT 20
 
 /* The physical address of a higher-half symbol (32-bit operands, table entries). */
 #define pa(x) __pa_symbol(x)
@@ -84,9 +95,33 @@ pvh_start_xen:
 	 * (docs/platform-notes.md).
 	 */
 
-	/* CR4: PAE on (and everything else off): long mode needs 64-bit entries. */
-	movl	$CR4_STATE, %eax
-	movl	%eax, %cr4
+	/*
+	 * Optional features, asked of CPUID as Linux's startup code does:
+	 * global pages (CR4.PGE) and no-execute (EFER.NXE) where the CPU has
+	 * them. CPUID clobbers EBX: the start-info address waits in ESI. EDI
+	 * collects EFER, EBP CR4.
+	 */
+	movl	%ebx, %esi
+	movl	$EFER_STATE, %edi
+	movl	$CR4_STATE, %ebp
+	movl	$CPUID_FEATURE_LEAF, %eax
+	cpuid
+	btl	$CPUID_1_EDX_PGE_BIT, %edx
+	jnc	1f
+	orl	$X86_CR4_PGE, %ebp
+1:	movl	$CPUID_EXT_MAX_LEAF, %eax
+	cpuid
+	cmpl	$CPUID_EXT_FEATURE_LEAF, %eax
+	jb	2f
+	movl	$CPUID_EXT_FEATURE_LEAF, %eax
+	cpuid
+	btl	$CPUID_80000001_EDX_NX_BIT, %edx
+	jnc	2f
+	orl	$EFER_NX, %edi
+2:	movl	%esi, %ebx
+
+	/* CR4: PAE (long mode needs 64-bit entries), and PGE if the CPU has it. */
+	movl	%ebp, %cr4
 
 	/* CR3: the top-level table (PML4), physical address. */
 	movl	$pa(early_pml4), %eax
@@ -94,7 +129,7 @@ pvh_start_xen:
 
 	/* EFER.LME: request long mode; it becomes active when paging is turned on. */
 	movl	$MSR_EFER, %ecx
-	movl	$EFER_STATE, %eax
+	movl	%edi, %eax
 	xorl	%edx, %edx
 	wrmsr
 

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * Exception reports. This kernel handles no exception: each one is a bug
- * (or a crash= test), so the handler prints what a developer needs, in the
+ * Exception reports. This kernel handles no exception but the page faults
+ * its fault probes expect (asm/extable.h): each other one is a bug (or a
+ * crash= test), so the handler prints what a developer needs, in the
  * spirit of Linux's oops (vector and name, error code, RIP, CS, RFLAGS,
  * RSP, SS, general registers, CR0/CR2/CR3/CR4), and exits with
  * GUEST_EXIT_EXCEPTION.
  */
 #include "abi/ports.h"
+#include "asm/extable.h"
+#include "asm/fault.h"
 #include "asm/processor.h"
 #include "asm/ptrace.h"
 #include "asm/traps.h"
@@ -14,13 +17,6 @@
 #include "kernel/exit.h"
 #include "kernel/printk.h"
 #include "kernel/types.h"
-
-/* Page-fault error code bits. */
-#define X86_PF_PROT (1u << 0)  /* protection violation (else: not present) */
-#define X86_PF_WRITE (1u << 1) /* write access */
-#define X86_PF_USER (1u << 2)  /* CPL 3 */
-#define X86_PF_RSVD (1u << 3)  /* reserved bit set in an entry */
-#define X86_PF_INSTR (1u << 4) /* instruction fetch */
 
 struct exception_name {
 	const char *mnemonic;
@@ -73,23 +69,6 @@ void trap_init(void)
 	idt_init();
 }
 
-/* Linux's two #PF lines: who accessed what, and why it faulted. */
-static void show_page_fault(u64 error_code)
-{
-	const char *access = "read";
-
-	if (error_code & X86_PF_INSTR)
-		access = "instruction fetch";
-	else if (error_code & X86_PF_WRITE)
-		access = "write";
-	printk("#PF: %s %s access in %s mode\n",
-	       (error_code & X86_PF_USER) ? "user" : "supervisor", access,
-	       (error_code & X86_PF_USER) ? "user" : "kernel");
-	printk("#PF: error_code(0x%04lx) - %s\n", error_code,
-	       (error_code & X86_PF_RSVD) ? "reserved bit violation" :
-	       (error_code & X86_PF_PROT) ? "permissions violation" : "not-present page");
-}
-
 /* Report the exception in @regs and exit; called by entry.S. */
 void __noreturn do_exception(struct pt_regs *regs)
 {
@@ -104,13 +83,18 @@ void __noreturn do_exception(struct pt_regs *regs)
 		guest_exit(GUEST_EXIT_EXCEPTION);
 	}
 	in_exception = true;
+	/* An expected fault (an exception-table probe): fixed up, resume. */
+	if (regs->vector == X86_TRAP_PF && fault_fixup(regs, cr2)) {
+		in_exception = false;
+		exception_resume(regs);
+	}
 
 	exc = regs->vector < NR_EXCEPTION_VECTORS ? &exception_names[regs->vector] : NULL;
 	printk("Unhandled exception: vector %lu %s (%s), error code 0x%lx\n",
 	       regs->vector, exc ? exc->mnemonic : "?",
 	       exc ? exc->name : "not an exception", regs->error_code);
 	if (regs->vector == X86_TRAP_PF)
-		show_page_fault(regs->error_code);
+		fault_show_oops(regs, cr2);
 	printk("RIP: %04lx:%016lx RFLAGS: %016lx\n", regs->cs,
 	       regs->ip, regs->flags);
 	printk("RSP: %04lx:%016lx\n", regs->ss, regs->sp);

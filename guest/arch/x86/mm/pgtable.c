@@ -174,7 +174,22 @@ int kernel_map_range(unsigned long va, phys_addr_t pa, unsigned long size, u64 p
 		unsigned int i;
 
 		pud = next_table(early_pml4, pgd_index(va), &err);
-		pmd = pud ? next_table(pud, pud_index(va), &err) : NULL;
+		if (!pud)
+			return err;
+		if ((flags & PGTABLE_MAP_HUGE) && aligned(va, PUD_SIZE) && aligned(pa, PUD_SIZE) &&
+		    size >= PUD_SIZE) {
+			/* 1 GiB leaves: same bit layout as 2 MiB ones (PSE, PAT at bit 12). */
+			for (i = pud_index(va); i < PTRS_PER_TABLE && size >= PUD_SIZE; i++) {
+				if (pud[i] & _PAGE_PRESENT)
+					return -EINVAL;
+				pud[i] = pa | large_prot;
+				va += PUD_SIZE;
+				pa += PUD_SIZE;
+				size -= PUD_SIZE;
+			}
+			continue;
+		}
+		pmd = next_table(pud, pud_index(va), &err);
 		if (!pmd)
 			return err;
 		if ((flags & PGTABLE_MAP_LARGE) && aligned(va, PMD_SIZE) && aligned(pa, PMD_SIZE) &&

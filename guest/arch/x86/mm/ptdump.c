@@ -11,14 +11,21 @@
  * flags only (not on the accessed and dirty bits the CPU sets as it goes),
  * so the dump does not depend on what the boot happened to touch.
  */
+#include "abi/ports.h"
+#include "abi/ptdump_markers.h"
+#include "asm/io.h"
 #include "asm/page.h"
 #include "asm/pgtable_types.h"
 #include "asm/processor.h"
 #include "asm/ptdump.h"
+#include "asm/vmemmap.h"
 #include "kernel/cmdline.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
+#include "mm/mm_init.h"
+#include "mm/page.h"
+#include "mm/slab.h"
 
 /* Levels of 4-level paging, top first, as the dump names them. */
 enum ptdump_level { LEVEL_PGD, LEVEL_PUD, LEVEL_PMD, LEVEL_PTE, NR_LEVELS };
@@ -34,28 +41,16 @@ static const unsigned int level_shift[NR_LEVELS] = { PGDIR_SHIFT, PUD_SHIFT, PMD
 #define LOWER_HALF_END (_AC(1, UL) << (VA_BITS - 1))
 #define UPPER_HALF_START (~VA_MASK | LOWER_HALF_END)
 
-/* Linux's x86-64 4-level layout without KASLR (Documentation/arch/x86/x86_64/mm.rst). */
-#define KERNEL_SPACE_START (_AC(1, UL) << 63)
-#define VMALLOC_START_ADDR _AC(0xffffc90000000000, UL)
-#define VMEMMAP_START_ADDR _AC(0xffffea0000000000, UL)
-/* MODULES_VADDR with the 1 GiB KERNEL_IMAGE_SIZE of a CONFIG_RANDOMIZE_BASE kernel. */
-#define MODULES_START_ADDR (__START_KERNEL_map + PUD_SIZE)
+/* The guest's own layout constants must be where the shared markers say. */
+_Static_assert(PAGE_OFFSET == PTDUMP_LOW_KERNEL_START, "direct map marker");
+_Static_assert(VMEMMAP_START == PTDUMP_VMEMMAP_START, "vmemmap marker");
+_Static_assert(__START_KERNEL_map == PTDUMP_HIGH_KERNEL_START, "kernel image marker");
 
-struct addr_marker {
-	unsigned long start;
-	const char *name;
-};
-
-/* In address order; a marker is printed before the first line starting at or past it. */
-static const struct addr_marker markers[] = {
-	{ 0, "User Space" },
-	{ KERNEL_SPACE_START, "Kernel Space" },
-	{ PAGE_OFFSET, "Low Kernel Mapping" },
-	{ VMALLOC_START_ADDR, "vmalloc() Area" },
-	{ VMEMMAP_START_ADDR, "Vmemmap" },
-	{ __START_KERNEL_map, "High Kernel Mapping" },
-	{ MODULES_START_ADDR, "Modules" },
-};
+/*
+ * In address order; a marker is printed before the first line starting at
+ * or past it. Shared with the VMM's --dump-pagetables (shared/ptdump_markers.h).
+ */
+static const struct ptdump_marker markers[] = PTDUMP_MARKERS;
 
 /* The bits the dump prints; bit 7 is PSE above the PTE level and PAT in a PTE. */
 #define PRINTED_BITS (_PAGE_PRESENT | _PAGE_USER | _PAGE_RW | _PAGE_PWT | _PAGE_PCD | \
@@ -79,6 +74,8 @@ struct ptdump_state {
 };
 
 static bool ptdump_requested;
+static bool ptdump_host_request; /* ptdump=kernel,request: then ask the VMM too */
+static u32 ptdump_host_requests; /* requests made, the tag of the last one */
 
 /* Send @n bytes of finished text at @s (NUL-terminated) to the console or the buffer. */
 static void emit(struct ptdump_state *st, const char *s, size_t n)
@@ -223,14 +220,25 @@ static void note(struct ptdump_state *st, unsigned long addr, enum ptdump_level 
 	st->level = level;
 }
 
-/* The table an entry points to, through the identity map, or NULL if out of reach. */
-static const u64 *entry_table(u64 entry)
+/*
+ * The table at @pa: through the direct map when it is lowmem and the
+ * direct map is complete (buddy page-table pages above 4 GiB are reachable
+ * only there), else through the boot identity map; NULL if out of reach.
+ * The same rule as the mapper's (pgtable.c).
+ */
+static const u64 *table_at(phys_addr_t pa)
 {
-	phys_addr_t pa = entry & PTE_PFN_MASK;
-
+	if (slab_is_available() && pa < PFN_PHYS(max_low_pfn))
+		return __va(pa);
 	if (pa >= EARLY_IDENT_MAP_SIZE)
 		return NULL;
 	return (const u64 *)pa;
+}
+
+/* The table an entry points to, or NULL if out of reach. */
+static const u64 *entry_table(u64 entry)
+{
+	return table_at(entry & PTE_PFN_MASK);
 }
 
 /* Canonical form of a 48-bit virtual address. */
@@ -314,7 +322,7 @@ static void walk_table(struct ptdump_state *st, const u64 *table, unsigned long 
 		}
 		next = entry_table(e);
 		if (!next) {
-			printk("ptdump: %s table at 0x%llx (for 0x%016lx) is outside the identity map\n",
+			printk("ptdump: %s table at 0x%llx (for 0x%016lx) is out of reach\n",
 			       level_name[level + 1], (unsigned long long)(e & PTE_PFN_MASK), addr);
 			note(st, addr, level, e & PRINTED_BITS & ~_PAGE_PSE);
 		} else {
@@ -336,12 +344,12 @@ void ptdump_walk(phys_addr_t pgd_pa, struct ptdump_buf *out)
 			out->buf[0] = '\0';
 	}
 	print_markers(&st, 0);
-	if (pgd_pa & ~PTE_PFN_MASK || pgd_pa >= EARLY_IDENT_MAP_SIZE) {
-		printk("ptdump: top table at 0x%llx is not a page inside the identity map\n",
+	if (pgd_pa & ~PTE_PFN_MASK || !table_at(pgd_pa)) {
+		printk("ptdump: top table at 0x%llx is not a page the kernel can reach\n",
 		       (unsigned long long)pgd_pa);
 		return;
 	}
-	walk_table(&st, (const u64 *)pgd_pa, 0, LEVEL_PGD);
+	walk_table(&st, table_at(pgd_pa), 0, LEVEL_PGD);
 	/* The last run ends at the top of the address space (printed as 0, wrapped). */
 	print_run(&st, 0);
 }
@@ -354,8 +362,11 @@ void ptdump_parse_cmdline(void)
 	if (!cmdline_has("ptdump"))
 		return;
 	val = cmdline_get("ptdump");
-	if (!val || strcmp(val, "kernel"))
-		bad_boot("ptdump=%s: not a valid setting (only ptdump=kernel)", val ? val : "");
+	if (val && !strcmp(val, "kernel,request"))
+		ptdump_host_request = true;
+	else if (!val || strcmp(val, "kernel"))
+		bad_boot("ptdump=%s: not a valid setting (ptdump=kernel or ptdump=kernel,request)",
+			 val ? val : "");
 	ptdump_requested = true;
 }
 
@@ -365,4 +376,15 @@ void ptdump_show(void)
 	if (!ptdump_requested)
 		return;
 	ptdump_walk(read_cr3() & PTE_PFN_MASK, NULL);
+	if (ptdump_host_request)
+		ptdump_request_host_dump();
+}
+
+/* Ask the VMM for its dump of the same tables (see asm/ptdump.h). */
+void ptdump_request_host_dump(void)
+{
+	ptdump_host_requests++;
+	printk("ptdump: asked the host for a dump (port 0x%x, tag %u)\n", PTDUMP_REQUEST_PORT,
+	       ptdump_host_requests);
+	outl(ptdump_host_requests, PTDUMP_REQUEST_PORT);
 }

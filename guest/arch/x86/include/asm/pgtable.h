@@ -21,11 +21,12 @@
 
 /* kernel_map_range() flags. */
 #define PGTABLE_MAP_LARGE 0x1u /* 2 MiB leaves wherever va, pa and the size allow */
+#define PGTABLE_MAP_HUGE 0x2u /* 1 GiB leaves likewise (only if the CPU has pdpe1gb) */
 
 /*
  * Map [@va, @va + @size) to [@pa, @pa + @size) with the leaf bits @prot
- * (present implied; _PAGE_PSE is added for 2 MiB leaves, and a 4 KiB
- * encoding of the PAT bit (bit 7) is moved to bit 12 for them). @va, @pa
+ * (present implied; _PAGE_PSE is added for 2 MiB and 1 GiB leaves, and a
+ * 4 KiB encoding of the PAT bit (bit 7) is moved to bit 12 for them). @va, @pa
  * and @size must be page aligned and @va canonical in the upper half.
  * Returns 0; -EINVAL for a bad argument or a range already (partly)
  * mapped, or crossing a large page; -ENOMEM if no page-table page was

@@ -22,15 +22,28 @@ struct ptdump_buf {
 /*
  * Dump the 4-level tables whose top table is at physical @pgd_pa (as in
  * CR3), into @out, or to the console if @out is NULL. Tables are read
- * through the boot identity map; one out of its reach (at or above
- * 4 GiB) is reported and shown as a leaf of the entry pointing to it.
+ * through the direct map (lowmem, once it is complete) or the boot
+ * identity map (below 4 GiB); one out of both is reported and shown as a
+ * leaf of the entry pointing to it.
  */
 void ptdump_walk(phys_addr_t pgd_pa, struct ptdump_buf *out);
 
-/* Read `ptdump=` (only `ptdump=kernel`) with the other parameters. */
+/* Read `ptdump=` (`ptdump=kernel` or `ptdump=kernel,request`) with the other parameters. */
 void ptdump_parse_cmdline(void);
 
-/* Print the current tables (from CR3) if `ptdump=kernel` asked for it. */
+/*
+ * Print the current tables (from CR3) if `ptdump=` asked for it; with
+ * `ptdump=kernel,request`, then ask the VMM for its dump of the same
+ * tables (ptdump_request_host_dump()).
+ */
 void ptdump_show(void);
+
+/*
+ * Ask the VMM to append its own walk of the current tables to its
+ * --dump-pagetables file: one write of the request count (1, 2, ...) to
+ * PTDUMP_REQUEST_PORT, announced on the console. Under a VMM that does
+ * not listen (QEMU) the write goes nowhere.
+ */
+void ptdump_request_host_dump(void);
 
 #endif /* ASM_PTDUMP_H */

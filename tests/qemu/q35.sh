@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# mtrr_type_lookup() on SeaBIOS's MTRRs: the guest under QEMU q35 (real
+# The guest on a PC with real firmware: mtrr_type_lookup() on SeaBIOS's
+# MTRRs, and every selftest suite. The guest under QEMU q35 (real
 # firmware, which programs the MTRRs itself: fixed ranges for the low MB and
 # one variable range making [3 GiB, 4 GiB) uncachable). The mtrr selftest
 # suite checks its lookups against whatever MTRRs it finds, and mtrr=show
@@ -39,4 +40,18 @@ check_line "$STDOUT_FILE" "    ok 7 fixed_vga_uc"
 check_line "$STDOUT_FILE" "    ok 8 fixed_rom_wp"
 check_line "$STDOUT_FILE" "    ok 11 above_4g_wb"
 check_line "$STDOUT_FILE" "ok 1 mtrr"
+end
+
+# Every selftest suite on a PC with firmware: SeaBIOS leaves the PIT ticking
+# into the 8259 and LINT0 in ExtINT mode, which the guest must take over
+# without a stray interrupt at its first STI.
+run q35_selftest_all 120 qemu-system-x86_64 -M q35 -accel tcg -m 3G -smp 1 \
+	-nodefaults -no-user-config -nographic -no-reboot -serial stdio \
+	-device isa-debug-exit,iobase=0xf4,iosize=4 -kernel "$GUEST" -append "selftest=all"
+
+begin "QEMU q35 (SeaBIOS): selftest=all passes, interrupts taken over cleanly"
+check_rc 1
+check_grep "$STDOUT_FILE" '^# Totals: pass:[1-9][0-9]* fail:0 skip:[0-9]+ total:[0-9]+$'
+check_grep "$STDOUT_FILE" '^APIC: '
+check_no_grep "$STDOUT_FILE" 'Unhandled exception'
 end

@@ -1,0 +1,1 @@
+test_highmem_SRCS := guest/mm/highmem.c guest/lib/vsprintf.c tests/unit/guest_log.c
