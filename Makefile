@@ -127,6 +127,8 @@ bench: deps-test
 	$(Q)$(MAKE) --no-print-directory bin/vmm images/guest.elf $(BENCH_ELFS)
 	$(Q)bench/boot.sh
 	$(Q)bench/mm.sh
+	$(Q)bench/monitor.sh
+	$(Q)bench/memstat.sh
 
 clean:
 	rm -rf $(BUILD) bin images/guest.elf

@@ -70,6 +70,16 @@ check_count() {
 	n=$(grep -cE -- "$2" "$1")
 	[ "$n" = "$3" ] || fail_because "$n lines of $(basename "$1") match /$2/, expected $3"
 }
+# The memstat device's announcement bin/vmm appends to the guest command
+# line (docs/memstat-device.md), for tests that check the whole line.
+MEMSTAT_PARAM="memstat.device=20K@0xfeb00000:5"
+# check_quiet FILE: the VMM wrote nothing to stderr but, at exit, the final
+# guest meminfo (a heading and /proc/meminfo lines, docs/memstat-device.md).
+check_quiet() {
+	local rest
+	rest=$(grep -vE '^vmm: memstat: final guest meminfo \([^)]*\):$|^[A-Za-z0-9_()]+: +[0-9]+ kB$' "$1")
+	[ -z "$rest" ] || fail_because "$(basename "$1") has VMM messages: $(printf '%s' "$rest" | head -c 300 | tr '\n' '|')"
+}
 check_empty() {
 	[ ! -s "$1" ] || fail_because "$(basename "$1") not empty: $(head -c 300 "$1" | tr '\n' '|')"
 }

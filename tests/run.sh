@@ -7,7 +7,7 @@ set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
 export TOP
-export OUT=$TOP/tests/out
+export OUT=${OUT:-$TOP/tests/out} # a private OUT= lets two runs share a tree
 rm -rf "$OUT"
 mkdir -p "$OUT"
 filter=${1:-}

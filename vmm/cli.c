@@ -7,17 +7,19 @@
 #include "cli.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/un.h>
 
+#include "memstat_dev.h"
 #include "size.h"
+#include "stats_out.h"
 
 #define VMM_NAME "vmm"
-#define VMM_PROJECT "memlab"
-#define VMM_VERSION "0.1.0"
 
 /* A SIZE or ADDR field of --dimm / --e820 longer than this is not a number. */
 #define FIELD_MAX 64
@@ -33,6 +35,15 @@ enum {
 	OPT_E820_FILE,
 	OPT_CMDLINE,
 	OPT_TIMEOUT,
+	OPT_STATS,
+	OPT_STATS_INTERVAL,
+	OPT_CONTROL,
+	OPT_MONITOR,
+	OPT_MONITOR_INTERVAL,
+	OPT_MONITOR_UFFD_WINDOW,
+	OPT_DUMP_PAGETABLES,
+	OPT_STATS_PERIOD,
+	OPT_NO_MEMSTAT,
 	OPT_VERSION,
 };
 
@@ -57,6 +68,24 @@ static const struct cli_option cli_options[] = {
 	{ "cmdline", OPT_CMDLINE, required_argument, "STR", "guest kernel command line" },
 	{ "timeout", OPT_TIMEOUT, required_argument, "SECONDS",
 	  "stop the guest after SECONDS, exit 124" },
+	{ "stats", OPT_STATS, required_argument, "FILE",
+	  "write statistics records to FILE (JSON Lines)" },
+	{ "stats-interval", OPT_STATS_INTERVAL, required_argument, "MS",
+	  "one --stats record every MS, default 1000" },
+	{ "control", OPT_CONTROL, required_argument, "PATH",
+	  "QMP-like control socket (docs/control.md)" },
+	{ "dump-pagetables", OPT_DUMP_PAGETABLES, required_argument, "FILE",
+	  "write the guest's page tables at exit and on request" },
+	{ "monitor", OPT_MONITOR, required_argument, "LIST",
+	  "kvm-stats,uffd,dirty,mmio or all (docs/monitoring.md)" },
+	{ "monitor-interval", OPT_MONITOR_INTERVAL, required_argument, "MS",
+	  "sampling period of kvm-stats and dirty, default 100" },
+	{ "monitor-uffd-window", OPT_MONITOR_UFFD_WINDOW, required_argument, "N",
+	  "uffd read-ahead, N pages, default 16, 1 = none" },
+	{ "stats-period", OPT_STATS_PERIOD, required_argument, "MS",
+	  "memstat: guest republishes every MS, default 1000" },
+	{ "no-memstat", OPT_NO_MEMSTAT, no_argument, NULL,
+	  "no memstat device (docs/memstat-device.md)" },
 	{ NULL, 'v', no_argument, NULL, "more messages on stderr (repeatable)" },
 	{ "help", 'h', no_argument, NULL, "print this help and exit" },
 	{ "version", OPT_VERSION, no_argument, NULL, "print the version and exit" },
@@ -248,6 +277,51 @@ static int parse_timeout(const char *arg, struct vmm_config *cfg, struct vmm_err
 	return 0;
 }
 
+/* --stats-interval MS: whole milliseconds within the stats_out.h bounds. */
+static int parse_stats_interval(const char *arg, struct vmm_config *cfg, struct vmm_err *err)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (!isdigit((unsigned char)*arg) || *end || errno || v < STATS_INTERVAL_MIN_MS ||
+	    v > STATS_INTERVAL_MAX_MS)
+		return err_set(err, "invalid interval '%s' for --stats-interval (milliseconds, "
+				    "%u to %u)", arg, STATS_INTERVAL_MIN_MS, STATS_INTERVAL_MAX_MS);
+	cfg->stats_interval_ms = v;
+	return 0;
+}
+
+/* --control PATH: a UNIX socket path must fit sun_path with its NUL. */
+static int parse_control(const char *arg, struct vmm_config *cfg, struct vmm_err *err)
+{
+	struct sockaddr_un sun;
+
+	if (!*arg)
+		return err_set(err, "empty path for --control");
+	if (strlen(arg) >= sizeof(sun.sun_path))
+		return err_set(err, "--control path '%s' is %zu bytes; a UNIX socket path holds "
+				    "at most %zu", arg, strlen(arg), sizeof(sun.sun_path) - 1);
+	cfg->control_path = arg;
+	return 0;
+}
+
+/* --stats-period MS: whole milliseconds, 0 (on request only) to the device's limit. */
+static int parse_stats_period(const char *arg, struct vmm_config *cfg, struct vmm_err *err)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (!isdigit((unsigned char)*arg) || *end || errno || v > MEMSTAT_DEV_PERIOD_MAX_MS)
+		return err_set(err, "invalid period '%s' for --stats-period (milliseconds, 0 to %u)",
+			       arg, MEMSTAT_DEV_PERIOD_MAX_MS);
+	cfg->stats_period_ms = (uint32_t)v;
+	return 0;
+}
+
 /* Single-valued options: a second one is refused rather than guessed at. */
 static int once(const char **seen, const char *arg, const char *name, struct vmm_err *err)
 {
@@ -259,8 +333,12 @@ static int once(const char **seen, const char *arg, const char *name, struct vmm
 
 /* Values of single-valued options as given, for messages about repeats. */
 struct cli_seen {
-	const char *mem, *e820_file, *cmdline, *timeout;
+	const char *mem, *e820_file, *cmdline, *timeout, *monitor, *monitor_interval;
+	const char *monitor_uffd_window;
 	const char *first_dimm; /* for the -m/--dimm conflict message */
+	const char *stats, *stats_interval, *control;
+	const char *dump_pagetables;
+	const char *stats_period;
 };
 
 /* Apply one recognised option; -1 with @err on a bad value. */
@@ -301,6 +379,51 @@ static int apply_option(int c, const char *arg, struct vmm_config *cfg, struct c
 		if (once(&seen->timeout, arg, "--timeout", err))
 			return -1;
 		return parse_timeout(arg, cfg, err);
+	case OPT_MONITOR:
+		/* Checked by monitors_parse() in main(): the names live with the monitors. */
+		if (once(&seen->monitor, arg, "--monitor", err))
+			return -1;
+		cfg->monitor = arg;
+		return 0;
+	case OPT_MONITOR_INTERVAL:
+		if (once(&seen->monitor_interval, arg, "--monitor-interval", err))
+			return -1;
+		cfg->monitor_interval = arg;
+		return 0;
+	case OPT_MONITOR_UFFD_WINDOW:
+		if (once(&seen->monitor_uffd_window, arg, "--monitor-uffd-window", err))
+			return -1;
+		cfg->monitor_uffd_window = arg;
+		return 0;
+	case OPT_DUMP_PAGETABLES:
+		if (once(&seen->dump_pagetables, arg, "--dump-pagetables", err))
+			return -1;
+		if (!*arg)
+			return err_set(err, "empty file name for --dump-pagetables");
+		cfg->dump_pagetables = arg;
+		return 0;
+	case OPT_STATS:
+		if (once(&seen->stats, arg, "--stats", err))
+			return -1;
+		if (!*arg)
+			return err_set(err, "empty file name for --stats");
+		cfg->stats_path = arg;
+		return 0;
+	case OPT_STATS_INTERVAL:
+		if (once(&seen->stats_interval, arg, "--stats-interval", err))
+			return -1;
+		return parse_stats_interval(arg, cfg, err);
+	case OPT_CONTROL:
+		if (once(&seen->control, arg, "--control", err))
+			return -1;
+		return parse_control(arg, cfg, err);
+	case OPT_STATS_PERIOD:
+		if (once(&seen->stats_period, arg, "--stats-period", err))
+			return -1;
+		return parse_stats_period(arg, cfg, err);
+	case OPT_NO_MEMSTAT:
+		cfg->no_memstat = true;
+		return 0;
 	case 'v':
 		cfg->verbose++;
 		return 0;
@@ -342,6 +465,8 @@ static int check_config(int argc, char **argv, const struct cli_seen *seen,
 	if (cfg->mem_given && cfg->nr_dimms)
 		return err_set(err, "-m and --dimm cannot be combined (-m %s, --dimm %s)",
 			       seen->mem, seen->first_dimm);
+	if (seen->stats_interval && !cfg->stats_path)
+		return err_set(err, "--stats-interval %s needs --stats FILE", seen->stats_interval);
 	if (optind >= argc)
 		return err_set(err, "missing guest ELF file");
 	if (optind + 1 < argc)
@@ -363,6 +488,8 @@ enum cli_result cli_parse(int argc, char **argv, struct vmm_config *cfg, FILE *o
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mem_size = LAYOUT_DEFAULT_MEM;
 	cfg->cmdline = "";
+	cfg->stats_interval_ms = STATS_INTERVAL_DEFAULT_MS;
+	cfg->stats_period_ms = MEMSTAT_DEV_PERIOD_DEFAULT_MS;
 	if (!out)
 		out = stdout;
 	if (argc < 1 || !argv) {

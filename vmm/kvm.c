@@ -31,6 +31,7 @@ static const struct {
 	{ KVM_CAP_SET_TSS_ADDR, "KVM_CAP_SET_TSS_ADDR" },
 	{ KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID (KVM_GET_SUPPORTED_CPUID)" },
 	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT (timeouts and signals)" },
+	{ KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP (in-kernel PIC, IOAPIC and local APIC)" },
 };
 
 int kvm_vm_create(struct kvm_vm *vm, struct vmm_err *err)
@@ -69,6 +70,47 @@ int kvm_vm_create(struct kvm_vm *vm, struct vmm_err *err)
 	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_IDENTITY_MAP_ADDR) > 0 &&
 	    ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &ident) < 0)
 		return err_set(err, "KVM_SET_IDENTITY_MAP_ADDR 0x%llx: %s", KVM_IDENTITY_MAP_ADDR,
+			       strerror(errno));
+	/*
+	 * The interrupt controllers live in KVM (PIC, IOAPIC at 0xfec00000,
+	 * a local APIC per vCPU): created before any vCPU, as KVM requires.
+	 * From here on a guest HLT waits in KVM for an interrupt instead of
+	 * exiting to us.
+	 */
+	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
+		return err_set(err, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
+	return 0;
+}
+
+int kvm_vm_irq_edge(struct kvm_vm *vm, uint32_t gsi)
+{
+	struct kvm_irq_level irq = { .irq = gsi, .level = 1 };
+
+	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0)
+		return -errno;
+	irq.level = 0;
+	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0)
+		return -errno;
+	return 0;
+}
+
+int kvm_vm_add_region(struct kvm_vm *vm, unsigned slot, uint64_t gpa, uint64_t size, void *hva,
+		      struct vmm_err *err)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = slot,
+		.flags = 0,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)hva,
+	};
+
+	if (slot >= vm->max_memslots)
+		return err_set(err, "memory slot %u for the region at 0x%llx: KVM offers %u slots",
+			       slot, (unsigned long long)gpa, vm->max_memslots);
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+		return err_set(err, "KVM_SET_USER_MEMORY_REGION for 0x%llx bytes at 0x%llx (slot %u): %s",
+			       (unsigned long long)size, (unsigned long long)gpa, slot,
 			       strerror(errno));
 	return 0;
 }

@@ -318,6 +318,33 @@ out_free:
 	return ret;
 }
 
+int layout_reserve_region(const struct dimm *dimms, unsigned nr_dimms, struct e820_entry *e820,
+			  unsigned *nr, unsigned max, uint64_t addr, uint64_t size, const char *what,
+			  struct vmm_err *err)
+{
+	char name[NAME_BUF];
+	uint64_t end = addr + size;
+	unsigned i, at;
+
+	for (i = 0; i < nr_dimms; i++)
+		if (addr < dimms[i].base + dimms[i].size && dimms[i].base < end)
+			return err_set(err, "the %s [0x%" PRIx64 "-0x%" PRIx64 "] overlaps DIMM %s",
+				       what, addr, end - 1, dimm_name(&dimms[i], name, sizeof(name)));
+	for (i = 0; i < *nr; i++)
+		if (addr < e820[i].addr + e820[i].size && e820[i].addr < end)
+			return err_set(err, "the %s [0x%" PRIx64 "-0x%" PRIx64 "] overlaps E820 entry %s",
+				       what, addr, end - 1, extra_name(&e820[i], name, sizeof(name)));
+	if (*nr >= max)
+		return err_set(err, "no room for the %s in the E820 table (%u entries)", what, max);
+	/* Before the first entry above it: a sorted table stays sorted. */
+	for (at = 0; at < *nr && e820[at].addr < addr; at++)
+		;
+	memmove(&e820[at + 1], &e820[at], (*nr - at) * sizeof(*e820));
+	e820[at] = (struct e820_entry){ .addr = addr, .size = size, .type = E820_TYPE_RESERVED };
+	(*nr)++;
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	uint32_t type;

@@ -82,6 +82,16 @@ int layout_build_e820(const struct dimm *dimms, unsigned nr_dimms, const struct 
 		      unsigned nr_extras, struct e820_entry *out, unsigned max,
 		      struct vmm_err *err);
 
+/*
+ * Reserve [@addr, @addr + @size) for a device (@what names it in errors):
+ * refused if it overlaps a DIMM or an entry of @e820, or the table is full
+ * (@max); else inserted as E820_TYPE_RESERVED before the first entry above
+ * it (*@nr grows by one).
+ */
+int layout_reserve_region(const struct dimm *dimms, unsigned nr_dimms, struct e820_entry *e820,
+			  unsigned *nr, unsigned max, uint64_t addr, uint64_t size, const char *what,
+			  struct vmm_err *err);
+
 /* Name for an E820 type as --e820 and --e820-file accept it; NULL if none. */
 const char *e820_type_cli_name(uint32_t type);
 

@@ -15,11 +15,15 @@
 #include "cli.h"
 #include "e820_file.h"
 #include "elf_loader.h"
+#include "event_loop.h"
 #include "exit_codes.h"
 #include "guest_mem.h"
 #include "kvm.h"
 #include "layout.h"
+#include "memstat_dev.h"
+#include "monitor.h"
 #include "mtrr.h"
+#include "pagetable_dump.h"
 #include "pvh_boot.h"
 #include "size.h"
 #include "stop.h"
@@ -38,6 +42,13 @@ struct vmm {
 	struct x86_cpu_info cpu;
 	struct mtrr_plan mtrr;
 	struct vcpu_run_ctx run;
+	struct pagetable_dump ptdump; /* --dump-pagetables */
+	unsigned monitor_mask;        /* --monitor */
+	uint64_t monitor_interval_ms; /* --monitor-interval */
+	struct monitors monitors;
+	struct event_loop *loop;      /* --stats, --control; NULL: neither */
+	struct memstat_dev *memstat;  /* NULL with --no-memstat */
+	char cmdline[PVH_CMDLINE_MAX + 1]; /* --cmdline plus the memstat announcement */
 };
 
 static int fail(int code, const struct vmm_err *err)
@@ -75,6 +86,44 @@ static int build_e820(struct vmm *v, struct vmm_err *err)
 	return 0;
 }
 
+/* The memstat device's interrupt: an edge on its IOAPIC pin. */
+static int memstat_irq(void *vm, uint32_t gsi)
+{
+	return kvm_vm_irq_edge(vm, gsi);
+}
+
+/*
+ * The memstat device (docs/memstat-device.md): its region reserved in
+ * E820, the device created, and "memstat.device=SIZE@ADDR:GSI" appended to
+ * the guest command line. Refusals are usage errors.
+ */
+static int setup_memstat(struct vmm *v, struct vmm_err *err)
+{
+	char param[64];
+	int n;
+
+	if (layout_reserve_region(v->dimms, v->nr_dimms, v->e820, &v->nr_e820, E820_MAX_ENTRIES,
+				  MEMSTAT_DEV_GPA, MEMSTAT_REGION_SIZE,
+				  "memstat device region (--no-memstat to go without)", err) < 0)
+		return VMM_EXIT_USAGE;
+	v->memstat = memstat_dev_create(MEMSTAT_DEV_GPA, MEMSTAT_DEV_GSI, v->cfg.stats_period_ms,
+					memstat_irq, &v->vm, stderr, err);
+	if (!v->memstat)
+		return VMM_EXIT_HOST_ERROR;
+	if (memstat_dev_cmdline(v->memstat, param, sizeof(param)) < 0) {
+		err_set(err, "memstat: the announcement does not fit %zu bytes", sizeof(param));
+		return VMM_EXIT_HOST_ERROR;
+	}
+	n = snprintf(v->cmdline, sizeof(v->cmdline), "%s%s%s", v->cfg.cmdline,
+		     *v->cfg.cmdline ? " " : "", param);
+	if (n < 0 || (size_t)n >= sizeof(v->cmdline)) {
+		err_set(err, "--cmdline plus \"%s\" is %d bytes, more than the %u the boot page "
+			"holds (shorten it or use --no-memstat)", param, n, PVH_CMDLINE_MAX);
+		return VMM_EXIT_USAGE;
+	}
+	return 0;
+}
+
 static void print_plan(const struct vmm *v)
 {
 	char sz[32];
@@ -93,6 +142,10 @@ static void print_plan(const struct vmm *v)
 			v->image.seg[i].memsz);
 	fprintf(stderr, "vmm: PVH entry 0x%x, start info at 0x%x\n", v->image.pvh_entry,
 		PVH_START_INFO_ADDR);
+	if (v->memstat)
+		fprintf(stderr, "vmm: memstat device: %uK@0x%llx, GSI %u, doorbell port 0x%x, "
+			"stats period %u ms\n", MEMSTAT_REGION_SIZE >> 10, MEMSTAT_DEV_GPA,
+			MEMSTAT_DEV_GSI, MEMSTAT_DOORBELL_PORT, v->cfg.stats_period_ms);
 }
 
 static void print_cpu(const struct vmm *v)
@@ -117,7 +170,17 @@ static int setup_kvm(struct vmm *v, struct vmm_err *err)
 	/* Now the real limits are known: this CPU's MAXPHYADDR and KVM's slot count. */
 	if (layout_check(v->dimms, v->nr_dimms, v->cpu.phys_bits, v->vm.max_memslots, err) < 0)
 		return VMM_EXIT_USAGE;
-	if (kvm_vm_add_memslots(&v->vm, &v->mem, err) < 0 ||
+	if (kvm_vm_add_memslots(&v->vm, &v->mem, err) < 0)
+		return VMM_EXIT_HOST_ERROR;
+	/* The device region: the highest slot, far from the DIMMs' numbers. */
+	if (v->memstat && v->mem.nr >= v->vm.max_memslots - 1) {
+		err_set(err, "%u DIMMs leave no memory slot for the memstat device "
+			"(--no-memstat to go without)", v->mem.nr);
+		return VMM_EXIT_USAGE;
+	}
+	if ((v->memstat &&
+	     kvm_vm_add_region(&v->vm, v->vm.max_memslots - 1, MEMSTAT_DEV_GPA,
+			       MEMSTAT_REGION_SIZE, memstat_dev_region(v->memstat), err) < 0) ||
 	    x86_cpu_set_cpuid(&v->vm, &v->cpu, err) < 0 ||
 	    x86_cpu_get_msr(&v->vm, MSR_MTRRcap, &mtrrcap, err) < 0)
 		return VMM_EXIT_HOST_ERROR;
@@ -147,9 +210,20 @@ static int vmm_main(struct vmm *v, int argc, char **argv)
 	case CLI_RUN:
 		break;
 	}
+	v->monitor_interval_ms = MONITOR_INTERVAL_DEFAULT_MS;
+	if ((v->cfg.monitor && monitors_parse(v->cfg.monitor, &v->monitor_mask, &err) < 0) ||
+	    (v->cfg.monitor_interval &&
+	     monitors_parse_interval(v->cfg.monitor_interval, &v->monitor_interval_ms, &err) < 0) ||
+	    (v->cfg.monitor_uffd_window &&
+	     monitors_parse_window(v->cfg.monitor_uffd_window, &v->monitors.uffd_window, &err) < 0))
+		return fail(VMM_EXIT_USAGE, &err);
 	/* From here on --timeout and signals apply, loading included. */
 	if (stop_init(v->cfg.timeout_ms, &err) < 0)
 		return fail(VMM_EXIT_HOST_ERROR, &err);
+	/* Output files and the control socket exist before the VM does. */
+	rc = event_loop_open(&v->loop, &v->cfg, &err);
+	if (rc)
+		return fail(rc, &err);
 
 	if (v->cfg.nr_dimms) {
 		v->nr_dimms = v->cfg.nr_dimms;
@@ -163,13 +237,18 @@ static int vmm_main(struct vmm *v, int argc, char **argv)
 	rc = build_e820(v, &err);
 	if (rc)
 		return fail(rc, &err);
+	/* --e820-file is passed verbatim: no reserved entry is added, so no device. */
+	rc = v->cfg.no_memstat || v->cfg.e820_file ? 0 : setup_memstat(v, &err);
+	if (rc)
+		return fail(rc, &err);
 
 	if (guest_mem_map(&v->mem, v->dimms, v->nr_dimms, &err) < 0)
 		return fail(VMM_EXIT_HOST_ERROR, &err);
 	if (elf_load_file(v->cfg.elf_path, &v->mem, PVH_BOOT_AREA_START, PVH_BOOT_AREA_END,
 			  &v->image, &err) < 0)
 		return fail(VMM_EXIT_BAD_INPUT, &err);
-	if (pvh_boot_write(&v->mem, v->e820, v->nr_e820, v->cfg.cmdline, &err) < 0)
+	if (pvh_boot_write(&v->mem, v->e820, v->nr_e820, v->memstat ? v->cmdline : v->cfg.cmdline,
+			   &err) < 0)
 		return fail(VMM_EXIT_USAGE, &err);
 	if (v->cfg.verbose)
 		print_plan(v);
@@ -186,7 +265,34 @@ static int vmm_main(struct vmm *v, int argc, char **argv)
 	v->run.diag = stderr;
 	serial_init(&v->run.serial, stdout);
 	access_log_init(&v->run.access_log, stderr);
+	/* After loading: the loader's pages are present and are not the guest's touches. */
+	if (monitors_start(&v->monitors, v->monitor_mask, &v->vm, &v->mem,
+			   v->monitor_interval_ms, &err) < 0)
+		return fail(VMM_EXIT_HOST_ERROR, &err);
+	v->run.monitors = &v->monitors;
+	if (v->cfg.dump_pagetables) {
+		if (pagetable_dump_open(&v->ptdump, v->cfg.dump_pagetables, &v->mem, &v->vm,
+					&v->cpu, stderr, &err) < 0)
+			return fail(VMM_EXIT_HOST_ERROR, &err);
+		v->run.ptdump = &v->ptdump;
+	}
+	if (v->loop) {
+		struct stats_sources src = { .mem = &v->mem, .run = &v->run, .mon = &v->monitors,
+					     .dev = v->memstat };
+
+		if (event_loop_start(v->loop, &src, &err) < 0)
+			return fail(VMM_EXIT_HOST_ERROR, &err);
+	}
+	v->run.memstat = v->memstat;
 	rc = vcpu_run(&v->run);
+	if (v->memstat)
+		memstat_dev_print_final(v->memstat, stderr);
+	if (pagetable_dump_close(&v->ptdump, &err) < 0) {
+		fprintf(stderr, "vmm: %s\n", err.msg);
+		if (rc < VMM_EXIT_USAGE)
+			rc = VMM_EXIT_HOST_ERROR;
+	}
+	monitors_print_summary(&v->monitors, stderr);
 	if (v->cfg.verbose)
 		fprintf(stderr, "vmm: %" PRIu64 " exits, %" PRIu64 " console bytes, exit status %d\n",
 			v->run.exits, v->run.serial.bytes_out, rc);
@@ -197,6 +303,7 @@ int main(int argc, char **argv)
 {
 	/* Large (MTRR plan, access log): on the heap, not the stack. */
 	struct vmm *v = calloc(1, sizeof(*v));
+	struct vmm_err err = { "" };
 	int rc;
 
 	if (!v) {
@@ -208,9 +315,19 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	rc = vmm_main(v, argc, argv);
+	/* The final record and SHUTDOWN need the monitors and guest memory: first. */
+	if (event_loop_finish(v->loop, rc, &err) < 0) {
+		fprintf(stderr, "vmm: %s\n", err.msg);
+		if (rc < VMM_EXIT_USAGE)
+			rc = VMM_EXIT_HOST_ERROR;
+	}
 
 	stop_fini();
+	/* Before guest memory and the VM go: the monitors' threads use both. */
+	monitors_stop(&v->monitors);
 	kvm_vm_destroy(&v->vm);
+	/* After the VM: its memslot pointed at the region. */
+	memstat_dev_destroy(v->memstat);
 	x86_cpu_info_free(&v->cpu);
 	guest_mem_unmap(&v->mem);
 	free(v);

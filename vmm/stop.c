@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "exit_codes.h"
+#include "vcpu_pause.h"
 
 /* A real-time signal of its own, so a stray SIGALRM is not a timeout. */
 #define WATCHDOG_SIGNAL (SIGRTMIN)
@@ -42,6 +43,8 @@ static void on_watchdog(int sig)
 		hard_exit("vmm: timeout: expired while the guest was not running\n",
 			  VMM_EXIT_TIMEOUT);
 	attached_run->immediate_exit = 1;
+	/* Delivered to another thread (control, monitors): interrupt KVM_RUN too. */
+	vcpu_pause_kick();
 }
 
 static void on_stop_signal(int sig)
@@ -52,6 +55,7 @@ static void on_stop_signal(int sig)
 			  VMM_EXIT_SIGNAL_BASE + sig);
 	stop_signal = sig;
 	attached_run->immediate_exit = 1;
+	vcpu_pause_kick();
 }
 
 int stop_init(uint64_t timeout_ms, struct vmm_err *err)

@@ -8,7 +8,11 @@
 
 #include "../shared/ports.h"
 #include "exit_codes.h"
+#include "memstat_dev.h"
+#include "monitor.h"
+#include "pagetable_dump.h"
 #include "stop.h"
+#include "vcpu_pause.h"
 #include "x86_cpu.h"
 
 /* RIP of the vCPU, for reports; 0 if it cannot be read. */
@@ -60,6 +64,15 @@ static enum exit_action handle_pio_one(struct vcpu_run_ctx *ctx, uint16_t port, 
 		return STOP;
 	}
 
+	if (ctx->memstat && memstat_dev_pio(ctx->memstat, port, size, is_write, data))
+		return CONTINUE;
+
+	/* Without --dump-pagetables the request is an unhandled port, reported below. */
+	if (port == PTDUMP_REQUEST_PORT && is_write && ctx->ptdump) {
+		pagetable_dump_request(ctx->ptdump, (uint32_t)load_le(data, size));
+		return CONTINUE;
+	}
+
 	if (access_log_note(&ctx->access_log, ACCESS_PIO, port, is_write))
 		access_log_report(&ctx->access_log, ACCESS_PIO, port, size, is_write,
 				  is_write ? load_le(data, size) : 0, vcpu_rip(ctx), NULL);
@@ -96,8 +109,11 @@ static void handle_mmio(struct vcpu_run_ctx *ctx)
 	unsigned len = run->mmio.len <= sizeof(run->mmio.data) ? run->mmio.len : 8;
 	uint64_t gpa = run->mmio.phys_addr;
 	/* With no memslot there, it is a hole; a memslot the guest may not touch comes later. */
-	const char *what = guest_mem_find(ctx->mem, gpa) ? "unbacked RAM" : "hole";
+	bool hole = !guest_mem_find(ctx->mem, gpa);
+	const char *what = hole ? "hole" : "unbacked RAM";
 
+	if (monitors_mmio_enabled(ctx->monitors))
+		monitors_note_mmio(ctx->monitors, gpa, len, run->mmio.is_write, vcpu_rip(ctx), hole);
 	if (access_log_note(&ctx->access_log, ACCESS_MMIO, gpa, run->mmio.is_write))
 		access_log_report(&ctx->access_log, ACCESS_MMIO, gpa, len, run->mmio.is_write,
 				  run->mmio.is_write ? load_le(run->mmio.data, len) : 0,
@@ -141,8 +157,14 @@ int vcpu_run(struct vcpu_run_ctx *ctx)
 	int signo = 0;
 
 	stop_attach_run(run);
+	vcpu_pause_attach(run);
 	for (;;) {
-		if (ioctl(ctx->vm->vcpu_fd, KVM_RUN, 0) < 0) {
+		int ret;
+
+		vcpu_pause_enter_guest();
+		ret = ioctl(ctx->vm->vcpu_fd, KVM_RUN, 0);
+		vcpu_pause_leave_guest();
+		if (ret < 0) {
 			if (errno != EINTR && errno != EAGAIN) {
 				fprintf(ctx->diag, "vmm: KVM_RUN: %s\n", strerror(errno));
 				status = VMM_EXIT_HOST_ERROR;
@@ -165,9 +187,17 @@ int vcpu_run(struct vcpu_run_ctx *ctx)
 			case STOP_NONE:
 				break;
 			}
+			/* Not stop.c's: the control socket's stop (park here) or quit. */
+			if (vcpu_pause_point(run) == VCPU_QUIT) {
+				fflush(ctx->serial.out);
+				fprintf(ctx->diag, "vmm: quit requested on the control socket\n");
+				status = VCPU_QUIT_EXIT_STATUS;
+				goto out;
+			}
 			continue;
 		}
-		ctx->exits++;
+		/* Atomic: the event-loop thread reads it for statistics records. */
+		__atomic_add_fetch(&ctx->exits, 1, __ATOMIC_RELAXED);
 
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
@@ -180,11 +210,11 @@ int vcpu_run(struct vcpu_run_ctx *ctx)
 		case KVM_EXIT_SHUTDOWN:
 			status = guest_crash(ctx, "triple fault (KVM_EXIT_SHUTDOWN)");
 			goto out;
-		case KVM_EXIT_HLT:
-			/* No interrupt source exists yet: a halted vCPU never wakes up. */
-			status = guest_crash(ctx,
-					     "HLT with no interrupt source: the vCPU would never wake");
-			goto out;
+		/*
+		 * No KVM_EXIT_HLT: with the in-kernel irqchip a guest HLT waits
+		 * in KVM for an interrupt (a KVM that exited anyway lands in
+		 * "unexpected KVM exit reason" below).
+		 */
 		case KVM_EXIT_FAIL_ENTRY:
 			snprintf(why, sizeof(why), "VM entry failed, hardware reason 0x%llx",
 				 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
@@ -210,7 +240,11 @@ int vcpu_run(struct vcpu_run_ctx *ctx)
 	}
 out:
 	stop_detach_run();
+	vcpu_pause_detach();
 	fflush(ctx->serial.out);
+	/* Whatever ended the run, the vCPU is stopped and its tables can be read. */
+	if (ctx->ptdump)
+		pagetable_dump_exit(ctx->ptdump, status);
 	access_log_summary(&ctx->access_log);
 	return status;
 }

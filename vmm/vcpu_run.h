@@ -15,6 +15,10 @@
 #include "kvm.h"
 #include "serial.h"
 
+struct monitors;
+struct memstat_dev;
+struct pagetable_dump;
+
 struct vcpu_run_ctx {
 	struct kvm_vm *vm;
 	const struct guest_mem *mem;
@@ -23,6 +27,9 @@ struct vcpu_run_ctx {
 	uint64_t timeout_ms; /* 0: no watchdog */
 	FILE *diag;          /* VMM messages (stderr) */
 	uint64_t exits;      /* KVM_RUN returns, for -v */
+	struct pagetable_dump *ptdump; /* --dump-pagetables; NULL: none */
+	struct monitors *monitors; /* --monitor (mmio is fed from here); NULL: none */
+	struct memstat_dev *memstat; /* the doorbell port's device; NULL: --no-memstat */
 };
 
 /* Run vCPU 0 to the end; returns the VMM's exit status (exit_codes.h). */

@@ -17,8 +17,6 @@
 #define CPUID_LEAF_AMD_TOPOLOGY 0x8000001eu
 #define CPUID_LEAF_ADDR_SIZES 0x80000008u
 #define CPUID_1_EBX_APIC_ID_SHIFT 24
-#define CPUID_1_EDX_APIC (1u << 9)
-#define CPUID_1_ECX_X2APIC (1u << 21)
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 
 /* Initial guess for KVM_GET_SUPPORTED_CPUID; doubled on E2BIG. */
@@ -112,12 +110,13 @@ int x86_cpu_set_cpuid(struct kvm_vm *vm, const struct x86_cpu_info *info, struct
 		e->ebx &= ~(0xffu << CPUID_1_EBX_APIC_ID_SHIFT); /* vCPU 0 has APIC ID 0 */
 		e->ecx |= CPUID_1_ECX_HYPERVISOR;
 		/*
-		 * No KVM_CREATE_IRQCHIP yet, so there is no local APIC: offering
-		 * one (or x2APIC, which KVM cannot emulate in user space) would
-		 * let the guest fault on it (KVM api.rst, "Local APIC features").
+		 * KVM_CREATE_IRQCHIP gives vCPU 0 an in-kernel local APIC, so the
+		 * APIC and x2APIC bits stay as KVM offers them (KVM api.rst,
+		 * "Local APIC features"). TSC-deadline stays hidden: nothing here
+		 * has checked that this host's KVM delivers deadline interrupts
+		 * (docs/decisions.md).
 		 */
-		e->edx &= ~CPUID_1_EDX_APIC;
-		e->ecx &= ~(CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE);
+		e->ecx &= ~CPUID_1_ECX_TSC_DEADLINE;
 	}
 	/*
 	 * KVM fills the topology leaves with the APIC ID of the host CPU the

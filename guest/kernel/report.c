@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * report=meminfo,buddyinfo,zoneinfo,vmstat,slabinfo (or all): print those
- * /proc files at the end of the run, each after a "report: NAME" line, in
+ * report=meminfo,buddyinfo,zoneinfo,vmstat,slabinfo,vmallocinfo,memtype (or all):
+ * print those /proc files at the end of the run, each after a "report: NAME" line, in
  * the order given. The per-CPU lists are drained first, so that MemFree
  * and the free lists count every free page.
  */
+#include "asm/memtype.h"
 #include "kernel/cmdline.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -13,6 +14,7 @@
 #include "mm/meminfo.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
+#include "mm/vmalloc.h"
 
 static const struct {
 	const char *name;
@@ -20,7 +22,8 @@ static const struct {
 } reports[] = {
 	{ "meminfo", meminfo_show },   { "buddyinfo", show_buddyinfo },
 	{ "zoneinfo", show_zoneinfo }, { "vmstat", show_vmstat },
-	{ "slabinfo", slabinfo_show },
+	{ "slabinfo", slabinfo_show }, { "vmallocinfo", vmallocinfo_show },
+	{ "memtype", memtype_show }, /* debugfs x86/pat_memtype_list */
 };
 
 static const char *report_list;
@@ -48,7 +51,8 @@ void report_parse_cmdline(void)
 				end++;
 			if (report_index(w, (size_t)(end - w)) < 0)
 				bad_boot("report=: unknown report \"%.*s\" (known: meminfo, buddyinfo, "
-					 "zoneinfo, vmstat, slabinfo, all)", (int)(end - w), w);
+					 "zoneinfo, vmstat, slabinfo, vmallocinfo, memtype, all)",
+					 (int)(end - w), w);
 			w = *end ? end + 1 : end;
 		}
 	}

@@ -2,8 +2,9 @@
 /*
  * /proc/meminfo, with fs/proc/meminfo.c's layout: the label padded to 16
  * columns, the value in kB right-aligned in 8, then " kB". Lines whose
- * subsystem does not exist yet print what is true now (0 for vmalloc and
- * per-CPU areas), see docs/physical-memory.md.
+ * subsystem does not exist yet print what is true now (0 for per-CPU
+ * areas), see docs/physical-memory.md; the Vmalloc lines:
+ * docs/vmalloc-and-ioremap.md.
  */
 #include "asm/direct_map.h"
 #include "asm/page.h"
@@ -14,6 +15,7 @@
 #include "mm/mmzone.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
+#include "mm/vmalloc.h"
 
 #define K(pages) ((pages) << (PAGE_SHIFT - 10))
 
@@ -63,6 +65,12 @@ void meminfo_get(struct meminfo *mi)
 	long available = (long)mi->free - (long)totalreserve_pages;
 	available += (long)(reclaimable - (reclaimable / 2 < wmark_low ? reclaimable / 2 : wmark_low));
 	mi->available = available > 0 ? (unsigned long)available : 0;
+
+	mi->page_tables = pgtable_nr_tables;
+	mi->vmalloc_total_bytes = VMALLOC_TOTAL;
+	mi->vmalloc_used_bytes = vmalloc_nr_pages() << PAGE_SHIFT;
+	mi->direct_map_4k = direct_map_pages_4k;
+	mi->direct_map_2m = direct_map_pages_2m;
 }
 
 void meminfo_show(void)
@@ -80,12 +88,16 @@ void meminfo_show(void)
 	show_val_kb("Slab:", mi.slab_bytes >> 10);
 	show_val_kb("SReclaimable:", mi.sreclaimable_bytes >> 10);
 	show_val_kb("SUnreclaim:", mi.sunreclaim_bytes >> 10);
-	show_val_kb("PageTables:", K(pgtable_nr_tables));
-	show_val_kb("VmallocTotal:", 0);
-	show_val_kb("VmallocUsed:", 0);
-	show_val_kb("VmallocChunk:", 0);
+	show_val_kb("PageTables:", K(mi.page_tables));
+	show_val_kb("VmallocTotal:", mi.vmalloc_total_bytes >> 10);
+	show_val_kb("VmallocUsed:", mi.vmalloc_used_bytes >> 10);
+	/* The largest free gap: the pre-4.4 meaning (docs/vmalloc-and-ioremap.md). */
+	show_val_kb("VmallocChunk:", vmalloc_largest_chunk() >> 10);
 	show_val_kb("Percpu:", 0);
 	printk("HardwareCorrupted: %5lu kB\n", 0ul);
-	show_val_kb("DirectMap4k:", direct_map_pages_4k << (PAGE_SHIFT - 10));
-	show_val_kb("DirectMap2M:", direct_map_pages_2m << (PMD_SHIFT - 10));
+	show_val_kb("DirectMap4k:", mi.direct_map_4k << (PAGE_SHIFT - 10));
+	show_val_kb("DirectMap2M:", mi.direct_map_2m << (PMD_SHIFT - 10));
+	/* As Linux: the 1G line only where the direct map may use 1 GiB pages. */
+	if (direct_gbpages)
+		show_val_kb("DirectMap1G:", direct_map_pages_1g << (PUD_SHIFT - 10));
 }

@@ -14,7 +14,9 @@ check_line "$STDOUT_FILE" "BIOS-e820: [mem 0x000000000009fc00-0x00000000000fffff
 check_line "$STDOUT_FILE" "BIOS-e820: [mem 0x0000000000100000-0x000000001fffffff] usable"
 check_line "$STDOUT_FILE" "BIOS-e820: [mem 0x0000000040000000-0x000000004fffffff] usable"
 check_line "$STDOUT_FILE" "BIOS-e820: [mem 0x0000000100000000-0x000000013fffffff] usable"
-check_count "$STDOUT_FILE" '^BIOS-e820: ' 5
+# The memstat device's region (docs/memstat-device.md).
+check_line "$STDOUT_FILE" "BIOS-e820: [mem 0x00000000feb00000-0x00000000feb04fff] reserved"
+check_count "$STDOUT_FILE" '^BIOS-e820: ' 6
 end
 begin "three DIMMs with holes: total = 512M + 256M + 1G - low-megabyte reserve"
 total=$(( (512 << 20) + (256 << 20) + (1 << 30) - (0x100000 - 0x9fc00) ))

@@ -9,8 +9,16 @@ struct meminfo {
 	unsigned long total, free, available; /* pages */
 	unsigned long high_total, high_free;  /* pages */
 	unsigned long slab_bytes, sreclaimable_bytes, sunreclaim_bytes;
+	unsigned long page_tables;                      /* pages */
+	unsigned long vmalloc_total_bytes, vmalloc_used_bytes;
+	unsigned long direct_map_4k, direct_map_2m;     /* pages of each size */
 };
 
+/*
+ * Every figure meminfo_show() prints, computed once: the memstat device
+ * publishes the same numbers (it may call this from an interrupt handler:
+ * it only reads counters).
+ */
 void meminfo_get(struct meminfo *mi);
 
 /* Print the /proc/meminfo lines with printk. */

@@ -69,3 +69,80 @@ exception_entries:
 	EXCEPTION_ENTRY_ADDR %vec
 	.set	vec, vec + 1
 	.endr
+
+/*
+ * External interrupts (vectors 32..255, asm/irq.h): one entry point per
+ * vector gives the same frame as an exception (a 0 error code, then the
+ * vector), irq_common saves the general registers as a struct pt_regs,
+ * calls do_irq() and returns to the interrupted code with iretq. The C
+ * code is built with general registers only, so nothing else needs saving.
+ */
+#include "asm/irq.h"
+
+.macro IRQ_ENTRY vec
+	.p2align 4
+irq_entry_\vec:
+	pushq	$0			/* no error code for interrupts */
+	pushq	$\vec
+	jmp	irq_common
+.endm
+
+.macro IRQ_ENTRY_ADDR vec
+	.quad	irq_entry_\vec
+.endm
+
+	.text
+	.set	vec, FIRST_EXTERNAL_VECTOR
+	.rept	NR_EXTERNAL_VECTORS
+	IRQ_ENTRY %vec
+	.set	vec, vec + 1
+	.endr
+
+irq_common:
+	pushq	%rax
+	pushq	%rbx
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%rbp
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	/* 22 quadwords on a 16-byte aligned frame: RSP is aligned for the call. */
+	movq	%rsp, %rdi
+	cld
+	call	do_irq
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rbx
+	popq	%rax
+	addq	$16, %rsp		/* vector and error code */
+	iretq
+
+	/* The entry-point addresses, for request_irq_vector(). */
+	.section .rodata
+	.balign 8
+	.globl irq_entries
+irq_entries:
+	.set	vec, FIRST_EXTERNAL_VECTOR
+	.rept	NR_EXTERNAL_VECTORS
+	IRQ_ENTRY_ADDR %vec
+	.set	vec, vec + 1
+	.endr

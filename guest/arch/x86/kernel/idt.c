@@ -2,10 +2,12 @@
 /*
  * The IDT: an interrupt gate for each of the 32 exception vectors, pointing
  * at entry.S's entry points; #DF, NMI and #MC switch to their IST stacks. Vectors
- * 32..255 stay not-present, so a stray interrupt shows up as #NP naming it
- * in the error code instead of going unnoticed.
+ * 32..255 stay not-present until irq.c gives one a handler, so a stray
+ * interrupt shows up as #NP naming it in the error code instead of going
+ * unnoticed.
  */
 #include "asm/desc.h"
+#include "asm/irq.h"
 #include "asm/segment.h"
 #include "asm/traps.h"
 #include "kernel/types.h"
@@ -58,6 +60,20 @@ void idt_init(void)
 	for (v = 0; v < NR_EXCEPTION_VECTORS; v++)
 		set_intr_gate(v, exception_entries[v], vector_ist(v));
 	load_idt(&ptr);
+}
+
+/* Install the gate of external vector @vector (irq.c, once it has a handler). */
+void idt_set_irq_gate(unsigned int vector)
+{
+	if (vector >= FIRST_EXTERNAL_VECTOR && vector < IDT_ENTRIES)
+		set_intr_gate(vector, irq_entries[vector - FIRST_EXTERNAL_VECTOR], 0);
+}
+
+/* Make external vector @vector not-present again (a delivery then raises #NP). */
+void idt_clear_irq_gate(unsigned int vector)
+{
+	if (vector >= FIRST_EXTERNAL_VECTOR && vector < IDT_ENTRIES)
+		idt_table[vector] = (struct gate_struct){ 0 };
 }
 
 /* An IDT of limit 0: no vector can be delivered, so a fault ends in shutdown. */
