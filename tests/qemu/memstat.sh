@@ -43,8 +43,12 @@ for accel in tcg kvm; do
 	begin "QEMU microvm -accel $accel: APIC timer and TSC measured against the PIT, idle=200 waits"
 	khz=$(sed -nE 's/^APIC timer: ([0-9]+) kHz \(measured against the PIT\), TSC [0-9]+ kHz \(measured against the PIT\)$/\1/p' "$STDOUT_FILE")
 	# QEMU's APIC timer runs at 1 GHz (one tick per ns) in both accelerators.
-	[ -n "$khz" ] && [ "$khz" -ge 900000 ] && [ "$khz" -le 1100000 ] ||
-		fail_because "APIC timer '$khz' kHz, expected about 1000000"
+	# A calibration is a measurement: on a loaded host (CI has 2 cores) a
+	# vCPU preempted inside the PIT window was seen 40% off, so this checks
+	# plausibility (a factor of 2), which still catches a wrong PIT rate,
+	# latch or divisor (errors of 2x or orders of magnitude).
+	[ -n "$khz" ] && [ "$khz" -ge 500000 ] && [ "$khz" -le 2000000 ] ||
+		fail_because "APIC timer '$khz' kHz, expected 1000000 within a factor of 2"
 	check_line "$STDOUT_FILE" "idle: 200 ms with interrupts on (halting between interrupts)"
 	ms=$(sed -nE 's/^idle: done after ([0-9]+) ms: [0-9]+ wake-ups, [0-9]+ timer interrupts$/\1/p' "$STDOUT_FILE")
 	[ -n "$ms" ] && [ "$ms" -ge 200 ] || fail_because "idle lasted '$ms' ms"
