@@ -2,7 +2,8 @@
 # Memory-manager benchmarks (issue 3), measured inside the guest with the TSC
 # (guest/kernel/bench.c, docs/physical-memory.md "Benchmarks"):
 #   1. bench=all under ./vmm (KVM) at -m 4G;
-#   2. bench=all under QEMU microvm with TCG at -m 512M (QEMU gives no TSC
+#   2. bench=all under QEMU microvm with TCG at -m 512M, lowmem=256M so the
+#      kmap benchmarks have highmem (QEMU gives no TSC
 #      rate to the guest; TCG's RDTSC reads the host TSC, so cycles are
 #      turned into ns with the rate ./vmm's CPUID leaf 0x40000010 gave);
 #   3. memmap init and boot wall time at -m 1G, 4G, 16G, 64G under ./vmm;
@@ -83,7 +84,7 @@ for r in $(seq 1 "$RUNS"); do
 		run_guest qemu qemu-tcg "$QEMU_MEM" "$r" qemu-system-x86_64 -M microvm -accel tcg \
 			-m "$QEMU_MEM" -smp 1 -nodefaults -no-user-config -nographic -no-reboot \
 			-serial stdio -device isa-debug-exit,iobase=0xf4,iosize=4 -kernel "$GUEST" \
-			-append "bench=all bench_iters=$QEMU_ITERS"
+			-append "bench=all bench_iters=$QEMU_ITERS lowmem=256M"
 	fi
 	for m in $MEMMAP_SIZES; do
 		run_guest "memmap-$m" vmm "$m" "$r" "$VMM" -m "$m" --cmdline "bench=memmap_init" "$GUEST"
@@ -127,6 +128,10 @@ row kmalloc64_pair "$GOAL_KMALLOC_NS"
 row set_memory_uc_4k_split ""
 row set_memory_wb_4k ""
 row set_memory_uc_4k_nosplit ""
+row kmap_pair ""
+row kmap_pair_new ""
+row kmap_local_pair ""
+row vmalloc_64k_pair ""
 if [ "$HAVE_QEMU" = 1 ]; then
 	echo "  * QEMU TCG gives the guest no TSC rate; its RDTSC reads the host TSC, converted"
 	echo "    at the ${HOST_KHZ} kHz ./vmm's CPUID leaf 0x40000010 reported"

@@ -221,6 +221,38 @@ enum memstat_evt {
 	MEMSTAT_EVT_WORKLOAD = 3,  /* arg[0] = workload step, arg[1..2] = its figures */
 };
 
+/*
+ * Is @tag one this ABI version defines? The guest encodes only such tags and
+ * the VMM refuses any other: one rule, here, for both sides.
+ */
+static inline int memstat_tag_known(uint16_t tag)
+{
+	return tag < MEMSTAT_TAG_VIRTIO_NR ||
+	       (tag >= MEMSTAT_TAG_MEMINFO && tag < MEMSTAT_TAG_MEMINFO + MEMSTAT_MI_NR) ||
+	       (tag >= MEMSTAT_TAG_FREE_AREA_BASE &&
+		tag < MEMSTAT_TAG_FREE_AREA(MEMSTAT_MAX_ZONES, 0)) ||
+	       (tag >= MEMSTAT_TAG_VMSTAT && tag < MEMSTAT_TAG_VMSTAT + MEMSTAT_TAG_VMSTAT_NR) ||
+	       tag == MEMSTAT_TAG_TSC || tag == MEMSTAT_TAG_UPDATES;
+}
+
+/* A fail reason's name, as both sides print it; "?" for a value the ABI does not define. */
+static inline const char *memstat_fail_reason_name(uint32_t reason)
+{
+	static const char *const names[] = {
+		[MEMSTAT_FAIL_NONE] = "none",
+		[MEMSTAT_FAIL_ABI_VERSION] = "ABI version",
+		[MEMSTAT_FAIL_FEATURES] = "features",
+		[MEMSTAT_FAIL_STATUS] = "status",
+		[MEMSTAT_FAIL_RING_INDEX] = "ring index",
+		[MEMSTAT_FAIL_RING_ENTRY] = "ring entry",
+		[MEMSTAT_FAIL_STATS] = "stats",
+		[MEMSTAT_FAIL_DOORBELL] = "doorbell",
+		[MEMSTAT_FAIL_DRIVER] = "driver",
+	};
+
+	return reason < sizeof(names) / sizeof(names[0]) ? names[reason] : "?";
+}
+
 #define MEMSTAT_STATIC_ASSERT(cond, what) _Static_assert(cond, what)
 MEMSTAT_STATIC_ASSERT(sizeof(struct memstat_hdr) == 80, "memstat_hdr layout");
 MEMSTAT_STATIC_ASSERT(sizeof(struct memstat_stat) == 16, "memstat_stat layout");

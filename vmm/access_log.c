@@ -4,23 +4,14 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "hash.h"
+
 #define NR_SLOTS (ACCESS_LOG_MAX_ADDRS * 2)
 
 void access_log_init(struct access_log *log, FILE *out)
 {
 	memset(log, 0, sizeof(*log));
 	log->out = out;
-}
-
-/* 64-bit finalizer of MurmurHash3: spreads page-aligned addresses well. */
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
 }
 
 bool access_log_note(struct access_log *log, enum access_kind kind, uint64_t addr, bool is_write)
@@ -30,7 +21,7 @@ bool access_log_note(struct access_log *log, enum access_kind kind, uint64_t add
 	 * shifted address, kind, direction and a never-zero marker all fit.
 	 */
 	uint64_t key = (addr << 2) | ((uint64_t)kind << 1) | (uint64_t)is_write | (1ull << 63);
-	uint64_t i = mix64(key) % NR_SLOTS;
+	uint64_t i = hash_mix64(key) % NR_SLOTS;
 
 	log->total++;
 	for (unsigned probes = 0; probes < NR_SLOTS; probes++, i = (i + 1) % NR_SLOTS) {

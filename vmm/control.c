@@ -12,12 +12,23 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include <errno.h>
+#include <inttypes.h>
+#include <time.h>
+
 #include "cli.h"
 #include "exit_codes.h"
+#include "memstat_dev.h"
 #include "monitor.h"
 #include "vcpu_pause.h"
 
 #define DESC_MAX 300
+/*
+ * How long memstat-set-period and memstat-ping wait for the guest's ack.
+ * Measured: a command round trip takes 5 to 30 ms here (docs/memstat-device.md);
+ * the event loop serves nobody meanwhile, as during stop's wait.
+ */
+#define MEMSTAT_ACK_TIMEOUT_MS 1000
 
 /* A command's outcome: a result, or an error class and text. */
 struct cmd_call {
@@ -229,6 +240,140 @@ static json_t *cmd_cont(struct cmd_call *c)
 	return run_state_change(c, false);
 }
 
+/* The memstat device, or NULL with @c failed (the VMM runs without one). */
+static struct memstat_dev *memstat_of(struct cmd_call *c)
+{
+	if (!c->env->src->dev)
+		return cmd_fail(c, CONTROL_ERR_GENERIC, "no memstat device (the VMM runs with "
+				"--no-memstat or --e820-file)");
+	return c->env->src->dev;
+}
+
+/* A command the device refused to post (-errno), in words. */
+static void *post_failed(struct cmd_call *c, const char *what, int64_t err)
+{
+	switch (err) {
+	case -ENODEV:
+		return cmd_fail(c, CONTROL_ERR_GENERIC, "cannot post %s: the memstat device is not "
+				"running (driver not at DRIVER_OK, or device FAILED)", what);
+	case -ENOTSUP:
+		return cmd_fail(c, CONTROL_ERR_GENERIC, "cannot post %s: the guest's driver did not "
+				"take the command ring", what);
+	case -EBUSY:
+		return cmd_fail(c, CONTROL_ERR_GENERIC, "cannot post %s: the memstat command ring "
+				"is full", what);
+	default:
+		return cmd_fail(c, CONTROL_ERR_GENERIC, "cannot post %s: %s", what,
+				strerror((int)-err));
+	}
+}
+
+/*
+ * Wait for the ack of command @id (posted as @what). NULL with @c failed
+ * when none comes: a paused vCPU cannot answer, so then the wait is skipped.
+ */
+static bool wait_ack(struct cmd_call *c, const char *what, int64_t id, struct memstat_ack *ack)
+{
+	struct vcpu_pause_stats ps;
+	int ret;
+
+	vcpu_pause_get_stats(&ps);
+	if (ps.state != VCPU_RUNNING) {
+		cmd_fail(c, CONTROL_ERR_GENERIC, "%s posted as command %" PRId64 ", but the vCPU is "
+			 "%s: the guest acknowledges it when it runs", what, id,
+			 vcpu_state_name(ps.state));
+		return false;
+	}
+	ret = memstat_dev_wait_ack(c->env->src->dev, (uint32_t)id, MEMSTAT_ACK_TIMEOUT_MS, ack);
+	if (ret == -ETIMEDOUT)
+		cmd_fail(c, CONTROL_ERR_GENERIC, "the guest did not acknowledge %s (command %" PRId64
+			 ") within %d ms", what, id, MEMSTAT_ACK_TIMEOUT_MS);
+	else if (ret == -ENODEV)
+		cmd_fail(c, CONTROL_ERR_GENERIC, "the memstat device FAILED before the guest "
+			 "acknowledged %s (command %" PRId64 ")", what, id);
+	else if (ret < 0)
+		cmd_fail(c, CONTROL_ERR_GENERIC, "%s (command %" PRId64 ") was dropped by a driver "
+			 "reset", what, id);
+	else if (ack->result)
+		cmd_fail(c, CONTROL_ERR_GENERIC, "the guest refused %s (command %" PRId64
+			 "): error %" PRId64, what, id, ack->result);
+	return ret == 0 && !ack->result;
+}
+
+/*
+ * memstat-set-period {"period-ms": N}: the guest's publication period (0:
+ * on request only). The device header always takes it; a driver with the
+ * command ring gets MEMSTAT_CMD_SET_PERIOD and the reply waits for its ack.
+ */
+static json_t *cmd_memstat_set_period(struct cmd_call *c)
+{
+	struct memstat_dev *dev;
+	json_t *v = NULL, *val;
+	struct memstat_ack ack;
+	const char *key;
+	char what[64];
+	json_int_t ms;
+	int64_t id;
+
+	json_object_foreach(c->args, key, val) {
+		if (strcmp(key, "period-ms"))
+			return cmd_fail(c, CONTROL_ERR_GENERIC, "Parameter '%.64s' is unexpected", key);
+		v = val;
+	}
+	if (!v)
+		return cmd_fail(c, CONTROL_ERR_GENERIC, "Parameter 'period-ms' is missing");
+	if (!json_is_integer(v))
+		return cmd_fail(c, CONTROL_ERR_GENERIC,
+				"Invalid parameter type for 'period-ms', expected: integer");
+	ms = json_integer_value(v);
+	if (ms < 0 || ms > MEMSTAT_DEV_PERIOD_MAX_MS)
+		return cmd_fail(c, CONTROL_ERR_GENERIC, "Parameter 'period-ms' expects a value "
+				"from 0 to %u (milliseconds), not %" JSON_INTEGER_FORMAT,
+				MEMSTAT_DEV_PERIOD_MAX_MS, ms);
+	dev = memstat_of(c);
+	if (!dev)
+		return NULL;
+	snprintf(what, sizeof(what), "SET_PERIOD %" JSON_INTEGER_FORMAT " ms", ms);
+	id = memstat_dev_set_period(dev, (uint32_t)ms);
+	if (id < 0)
+		return post_failed(c, what, id);
+	if (id > 0 && !wait_ack(c, what, id, &ack))
+		return NULL;
+	return json_object();
+}
+
+/* A PING argument nobody can guess, so an ack echoing it is this ping's. */
+static uint64_t ping_cookie(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec) ^ 0x6d656d737461742eull;
+}
+
+/* memstat-ping: a MEMSTAT_CMD_PING round trip through the guest's driver. */
+static json_t *cmd_memstat_ping(struct cmd_call *c)
+{
+	struct memstat_dev *dev;
+	struct memstat_ack ack;
+	uint64_t cookie = ping_cookie();
+	int64_t id;
+
+	if (!no_params(c) || !(dev = memstat_of(c)))
+		return NULL;
+	id = memstat_dev_ping(dev, cookie);
+	if (id < 0)
+		return post_failed(c, "PING", id);
+	if (!wait_ack(c, "PING", id, &ack))
+		return NULL;
+	if (ack.arg[1] != cookie)
+		return cmd_fail(c, CONTROL_ERR_GENERIC, "the guest acknowledged PING (command %"
+				PRId64 ") echoing 0x%" PRIx64 ", not 0x%" PRIx64, id, ack.arg[1],
+				cookie);
+	return json_pack("{s:I,s:I}", "id", (json_int_t)id, "latency-ns",
+			 (json_int_t)ack.latency_ns);
+}
+
 /* The VMM ends with status 0 once the vCPU has left; SHUTDOWN follows the reply. */
 static json_t *cmd_quit(struct cmd_call *c)
 {
@@ -248,6 +393,8 @@ static const struct command commands[] = {
 	{ "stop", cmd_stop },
 	{ "cont", cmd_cont },
 	{ "quit", cmd_quit },
+	{ "memstat-set-period", cmd_memstat_set_period },
+	{ "memstat-ping", cmd_memstat_ping },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

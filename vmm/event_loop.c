@@ -2,6 +2,7 @@
 #include "event_loop.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -56,6 +57,8 @@ struct event_loop {
 	struct source wake_src, listen_src, timer_src;
 	const char *control_path;
 	int listen_fd, wake_fd, timer_fd, epoll_fd;
+	int spare_fd;                /* kept open so that a connection can be shed at EMFILE */
+	bool emfile_reported;
 	uint64_t interval_ms;
 	struct stats_out stats;
 	bool stats_lost;             /* a write failed (reported once) */
@@ -290,6 +293,30 @@ static void refuse(int fd)
 	close(fd);
 }
 
+/*
+ * Out of descriptors: the pending connection would keep the listening
+ * socket readable and the loop spinning. Free the spare descriptor, take
+ * the connection and close it at once, take the spare back. Said once.
+ * Returns false if there was no spare to use (the caller stops for now).
+ */
+static bool shed_connection(struct event_loop *l)
+{
+	int fd;
+
+	if (l->spare_fd < 0)
+		return false;
+	if (!l->emfile_reported)
+		fprintf(stderr, "vmm: control: out of file descriptors (%s): refusing connections "
+			"until some are free\n", strerror(errno));
+	l->emfile_reported = true;
+	close(l->spare_fd);
+	fd = accept4(l->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return fd >= 0;
+}
+
 /* Take every pending connection: greet it, or refuse it beyond the limit. */
 static void accept_clients(struct event_loop *l)
 {
@@ -301,6 +328,8 @@ static void accept_clients(struct event_loop *l)
 
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if ((errno == EMFILE || errno == ENFILE) && shed_connection(l))
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				fprintf(stderr, "vmm: control: accept: %s\n", strerror(errno));
@@ -479,6 +508,7 @@ static int open_control(struct event_loop *l, const char *path, struct vmm_err *
 		return VMM_EXIT_USAGE;
 	}
 	l->bound = true;
+	l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (chmod(path, CONTROL_SOCKET_MODE) < 0 || listen(l->listen_fd, CONTROL_LISTEN_BACKLOG) < 0) {
 		err_set(err, "--control socket '%s': %s", path, strerror(errno));
 		return VMM_EXIT_HOST_ERROR;
@@ -495,6 +525,8 @@ static void destroy(struct event_loop *l)
 	reap_clients(l);
 	if (l->listen_fd >= 0)
 		close(l->listen_fd);
+	if (l->spare_fd >= 0)
+		close(l->spare_fd);
 	if (l->bound)
 		unlink(l->control_path);
 	if (l->wake_fd >= 0)
@@ -520,7 +552,7 @@ int event_loop_open(struct event_loop **out, const struct vmm_config *cfg, struc
 		err_set(err, "out of memory");
 		return VMM_EXIT_HOST_ERROR;
 	}
-	l->listen_fd = l->wake_fd = l->timer_fd = l->epoll_fd = l->stats.fd = -1;
+	l->listen_fd = l->wake_fd = l->timer_fd = l->epoll_fd = l->stats.fd = l->spare_fd = -1;
 	l->control_path = cfg->control_path;
 	l->interval_ms = cfg->stats_interval_ms;
 	if (cfg->stats_path && stats_out_open(&l->stats, cfg->stats_path, err) < 0) {

@@ -65,7 +65,11 @@ struct outstanding {
 	uint32_t id;
 	uint16_t type;
 	uint16_t idx; /* its command ring index */
+	uint64_t posted_ns;
 };
+
+/* Acks kept for memstat_dev_wait_ack(): a waiter finds its command's here. */
+#define ACK_LOG 16
 
 struct memstat_dev {
 	pthread_mutex_t lock;
@@ -91,6 +95,10 @@ struct memstat_dev {
 	uint32_t next_id;
 	struct outstanding out[MAX_OUTSTANDING];
 	unsigned nr_out;
+	/* The last ACK_LOG acks, newest at (ack_next - 1) % ACK_LOG; signalled on each. */
+	struct memstat_ack acks[ACK_LOG];
+	unsigned ack_next;
+	pthread_cond_t acked;
 	/* What a snapshot reports. */
 	struct memstat_snapshot snap;
 	/* Scratch for a stats copy (too large for the stack of a small thread). */
@@ -157,23 +165,6 @@ static void store64(ms_le64 *p, uint64_t v)
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
-const char *memstat_fail_reason_name(uint32_t reason)
-{
-	static const char *const names[] = {
-		[MEMSTAT_FAIL_NONE] = "none",
-		[MEMSTAT_FAIL_ABI_VERSION] = "ABI version",
-		[MEMSTAT_FAIL_FEATURES] = "features",
-		[MEMSTAT_FAIL_STATUS] = "status",
-		[MEMSTAT_FAIL_RING_INDEX] = "ring index",
-		[MEMSTAT_FAIL_RING_ENTRY] = "ring entry",
-		[MEMSTAT_FAIL_STATS] = "stats",
-		[MEMSTAT_FAIL_DOORBELL] = "doorbell",
-		[MEMSTAT_FAIL_DRIVER] = "driver",
-	};
-
-	return reason < sizeof(names) / sizeof(names[0]) ? names[reason] : "?";
-}
-
 /* Tell the guest the header changed: ISR_CONFIG and, if negotiated, the interrupt. */
 static void notify_guest(struct memstat_dev *dev, uint32_t isr_bit)
 {
@@ -210,6 +201,7 @@ static void fail(struct memstat_dev *dev, uint32_t reason, const char *fmt, ...)
 	store64(&h->host_generation, ++dev->generation);
 	fprintf(dev->diag, "vmm: memstat: %s: device FAILED\n", dev->fail_msg);
 	fflush(dev->diag);
+	pthread_cond_broadcast(&dev->acked); /* no ack will come now */
 	notify_guest(dev, MEMSTAT_ISR_CONFIG);
 }
 
@@ -254,6 +246,15 @@ struct memstat_dev *memstat_dev_create(uint64_t gpa, uint32_t gsi, uint32_t peri
 		return NULL;
 	}
 	pthread_mutex_init(&dev->lock, NULL);
+	{
+		pthread_condattr_t ca;
+
+		/* Waits are bounded in CLOCK_MONOTONIC time, like everything else here. */
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&dev->acked, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	dev->gpa = gpa;
 	dev->gsi = gsi;
 	dev->irq = irq;
@@ -273,6 +274,7 @@ void memstat_dev_destroy(struct memstat_dev *dev)
 	if (!dev)
 		return;
 	munmap(dev->region, MEMSTAT_REGION_SIZE);
+	pthread_cond_destroy(&dev->acked);
 	pthread_mutex_destroy(&dev->lock);
 	free(dev);
 }
@@ -305,6 +307,7 @@ static void reset_device(struct memstat_dev *dev)
 	dev->cmd_prod = dev->cmd_cons = dev->evt_cons = 0;
 	dev->nr_out = 0;
 	dev->snap.outstanding = 0;
+	pthread_cond_broadcast(&dev->acked); /* outstanding commands are gone */
 	store16(&cmd_ring(dev)->prod_idx, 0);
 	store16(&evt_ring(dev)->cons_idx, 0);
 	store32(&h->isr, 0);
@@ -423,18 +426,7 @@ static bool features_unchanged(struct memstat_dev *dev)
 	return true;
 }
 
-/* Is @tag one the ABI defines? */
-static bool tag_known(uint16_t tag)
-{
-	return tag < MEMSTAT_TAG_VIRTIO_NR ||
-	       (tag >= MEMSTAT_TAG_MEMINFO && tag < MEMSTAT_TAG_MEMINFO + MEMSTAT_MI_NR) ||
-	       (tag >= MEMSTAT_TAG_FREE_AREA_BASE &&
-		tag < MEMSTAT_TAG_FREE_AREA(MEMSTAT_MAX_ZONES, 0)) ||
-	       (tag >= MEMSTAT_TAG_VMSTAT && tag < MEMSTAT_TAG_VMSTAT + MEMSTAT_TAG_VMSTAT_NR) ||
-	       tag == MEMSTAT_TAG_TSC || tag == MEMSTAT_TAG_UPDATES;
-}
-
-/* Highest tag value tag_known() accepts, for the duplicate bitmap. */
+/* Highest tag value memstat_tag_known() accepts, for the duplicate bitmap. */
 #define TAG_BITMAP_BITS (MEMSTAT_TAG_UPDATES + 1)
 
 /* The copied stats in dev->copy: count, tags, duplicates. False after fail(). */
@@ -453,7 +445,7 @@ static bool check_stats_copy(struct memstat_dev *dev)
 	for (uint32_t i = 0; i < c->nr_stats; i++) {
 		uint16_t tag = c->stats[i].tag;
 
-		if (!tag_known(tag)) {
+		if (!memstat_tag_known(tag)) {
 			fail(dev, MEMSTAT_FAIL_STATS,
 			     "stats entry %" PRIu32 " has unknown tag 0x%x (value 0x%" PRIx64 ")", i,
 			     tag, c->stats[i].val);
@@ -525,29 +517,41 @@ static enum copy_result read_stats(struct memstat_dev *dev, bool at_doorbell)
 	return COPY_OK;
 }
 
+/*
+ * A ring index the guest owns (@name: the command consumer, the event
+ * producer) went from @last to @now, where at most @limit entries forward
+ * are legal. Anything else fails the device, saying whether the index went
+ * back (by at most a ring) or jumped ahead of the host's index @ref (@ref_name).
+ */
+static bool guest_index_ok(struct memstat_dev *dev, const char *name, uint16_t now,
+			   uint16_t last, uint16_t limit, const char *ref_name, uint16_t ref,
+			   unsigned ring_size)
+{
+	uint16_t back = (uint16_t)(last - now);
+
+	if ((uint16_t)(now - last) <= limit)
+		return true;
+	if (back <= ring_size)
+		fail(dev, MEMSTAT_FAIL_RING_INDEX,
+		     "%s 0x%x moved back %u entries from 0x%x (ring size %u)", name, now, back, last,
+		     ring_size);
+	else
+		fail(dev, MEMSTAT_FAIL_RING_INDEX,
+		     "%s 0x%x is %u entries ahead of the %s 0x%x (ring size %u)", name, now,
+		     (uint16_t)(now - ref), ref_name, ref, ring_size);
+	return false;
+}
+
 /* MEMSTAT_DB_CMD: the guest consumed commands. */
 static void db_cmd(struct memstat_dev *dev)
 {
 	uint16_t cons = load16(&cmd_ring(dev)->cons_idx);
-	uint16_t moved = (uint16_t)(cons - dev->cmd_cons);
 	uint16_t avail = (uint16_t)(dev->cmd_prod - dev->cmd_cons);
 
-	if (moved > avail) {
-		uint16_t back = (uint16_t)(dev->cmd_cons - cons);
-
-		if (back <= MEMSTAT_DEV_CMD_RING_SIZE)
-			fail(dev, MEMSTAT_FAIL_RING_INDEX,
-			     "command ring consumer index 0x%x moved back %u entries from 0x%x "
-			     "(ring size %u)", cons, back, dev->cmd_cons,
-			     MEMSTAT_DEV_CMD_RING_SIZE);
-		else
-			fail(dev, MEMSTAT_FAIL_RING_INDEX,
-			     "command ring consumer index 0x%x is %u entries past the producer "
-			     "index 0x%x (ring size %u)", cons, (uint16_t)(cons - dev->cmd_prod),
-			     dev->cmd_prod, MEMSTAT_DEV_CMD_RING_SIZE);
+	if (!guest_index_ok(dev, "command ring consumer index", cons, dev->cmd_cons, avail,
+			    "producer index", dev->cmd_prod, MEMSTAT_DEV_CMD_RING_SIZE))
 		return;
-	}
-	dev->snap.commands_consumed += moved;
+	dev->snap.commands_consumed += (uint16_t)(cons - dev->cmd_cons);
 	dev->cmd_cons = cons;
 }
 
@@ -600,6 +604,12 @@ static bool take_event(struct memstat_dev *dev, uint16_t idx, const struct memst
 		if (ret)
 			dev->snap.commands_nacked++;
 		dev->snap.commands_acked++;
+		dev->acks[dev->ack_next++ % ACK_LOG] = (struct memstat_ack){
+			.id = m->id, .type = dev->out[j].type, .result = ret,
+			.arg = { m->arg[0], m->arg[1], m->arg[2] },
+			.latency_ns = now_ns() - dev->out[j].posted_ns,
+		};
+		pthread_cond_broadcast(&dev->acked);
 		remove_outstanding(dev, j);
 		break;
 	case MEMSTAT_EVT_ALLOC_FAIL:
@@ -647,23 +657,12 @@ static void db_evt(struct memstat_dev *dev)
 {
 	struct memstat_ring *r = evt_ring(dev);
 	uint16_t prod = load16(&r->prod_idx);
-	uint16_t pending = (uint16_t)(prod - dev->evt_cons);
 
-	if (pending > MEMSTAT_DEV_EVT_RING_SIZE) {
-		uint16_t back = (uint16_t)(dev->evt_cons - prod);
-
-		if (back <= MEMSTAT_DEV_EVT_RING_SIZE)
-			fail(dev, MEMSTAT_FAIL_RING_INDEX,
-			     "event ring producer index 0x%x moved back %u entries behind the "
-			     "consumer index 0x%x (ring size %u)", prod, back, dev->evt_cons,
-			     MEMSTAT_DEV_EVT_RING_SIZE);
-		else
-			fail(dev, MEMSTAT_FAIL_RING_INDEX,
-			     "event ring producer index 0x%x is %u entries ahead of 0x%x "
-			     "(ring size %u)", prod, pending, dev->evt_cons,
-			     MEMSTAT_DEV_EVT_RING_SIZE);
+	/* The host consumed up to evt_cons: the producer may be at most a ring ahead of it. */
+	if (!guest_index_ok(dev, "event ring producer index", prod, dev->evt_cons,
+			    MEMSTAT_DEV_EVT_RING_SIZE, "consumer index", dev->evt_cons,
+			    MEMSTAT_DEV_EVT_RING_SIZE))
 		return;
-	}
 	while (dev->evt_cons != prod) {
 		struct memstat_msg m;
 
@@ -790,7 +789,8 @@ static int64_t post_cmd(struct memstat_dev *dev, uint16_t type, uint64_t arg0)
 		dev->next_id = 1;
 	*slot = (struct memstat_msg){ .type = type, .flags = 0, .id = id, .arg = { arg0 } };
 	dev->out[dev->nr_out++] = (struct outstanding){ .id = id, .type = type,
-						       .idx = dev->cmd_prod };
+						       .idx = dev->cmd_prod,
+						       .posted_ns = now_ns() };
 	dev->cmd_prod++;
 	store16(&r->prod_idx, dev->cmd_prod);
 	dev->snap.outstanding = dev->nr_out;
@@ -825,6 +825,7 @@ int64_t memstat_dev_set_period(struct memstat_dev *dev, uint32_t period_ms)
 {
 	struct memstat_hdr *h = hdr_of(dev);
 	int64_t ret = 0;
+	bool running;
 
 	if (period_ms > MEMSTAT_DEV_PERIOD_MAX_MS)
 		return -EINVAL;
@@ -833,19 +834,93 @@ int64_t memstat_dev_set_period(struct memstat_dev *dev, uint32_t period_ms)
 		ret = -ENODEV;
 		goto out;
 	}
+	/* A command that cannot be posted refuses the change: the header stays as the guest runs. */
+	running = dev->status & MEMSTAT_S_DRIVER_OK;
+	if (running && (dev->features & MEMSTAT_F_CMD_RING)) {
+		ret = cmd_ring_usable(dev);
+		if (ret)
+			goto out;
+	}
 	dev->period_ms = period_ms;
 	store32(&h->stats_period_ms, period_ms);
 	store64(&h->host_generation, ++dev->generation);
-	if (!(dev->status & MEMSTAT_S_DRIVER_OK))
+	if (!running)
 		goto out; /* the driver reads the header when it starts */
 	if (!(dev->features & MEMSTAT_F_CMD_RING)) {
 		notify_guest(dev, MEMSTAT_ISR_CONFIG); /* no command: the header says it */
 		goto out;
 	}
+	ret = post_cmd(dev, MEMSTAT_CMD_SET_PERIOD, period_ms);
+out:
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
+}
+
+int64_t memstat_dev_ping(struct memstat_dev *dev, uint64_t arg)
+{
+	int64_t ret;
+
+	pthread_mutex_lock(&dev->lock);
 	ret = cmd_ring_usable(dev);
 	if (ret == 0)
-		ret = post_cmd(dev, MEMSTAT_CMD_SET_PERIOD, period_ms);
-out:
+		ret = post_cmd(dev, MEMSTAT_CMD_PING, arg);
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
+}
+
+/* Lock held: the ack of command @id among the last ACK_LOG, or NULL. */
+static const struct memstat_ack *find_ack(const struct memstat_dev *dev, uint32_t id)
+{
+	for (unsigned i = 0; i < ACK_LOG; i++)
+		if (dev->acks[i].id == id)
+			return &dev->acks[i];
+	return NULL;
+}
+
+/* Lock held: is command @id posted and not yet acked? */
+static bool is_outstanding(const struct memstat_dev *dev, uint32_t id)
+{
+	for (unsigned j = 0; j < dev->nr_out; j++)
+		if (dev->out[j].id == id)
+			return true;
+	return false;
+}
+
+int memstat_dev_wait_ack(struct memstat_dev *dev, uint32_t id, unsigned timeout_ms,
+			 struct memstat_ack *ack)
+{
+	uint64_t deadline = now_ns() + (uint64_t)timeout_ms * 1000000ull;
+	struct timespec ts = { .tv_sec = (time_t)(deadline / 1000000000ull),
+			       .tv_nsec = (long)(deadline % 1000000000ull) };
+	const struct memstat_ack *a;
+	int ret = 0;
+
+	if (!id)
+		return -ENOENT;
+	pthread_mutex_lock(&dev->lock);
+	for (;;) {
+		a = find_ack(dev, id);
+		if (a) {
+			*ack = *a;
+			break;
+		}
+		if (dev->failed) {
+			ret = -ENODEV;
+			break;
+		}
+		if (!is_outstanding(dev, id)) {
+			ret = -ENOENT; /* never posted, dropped by a driver reset, or acked long ago */
+			break;
+		}
+		if (pthread_cond_timedwait(&dev->acked, &dev->lock, &ts) == ETIMEDOUT) {
+			a = find_ack(dev, id);
+			if (a)
+				*ack = *a;
+			else
+				ret = -ETIMEDOUT;
+			break;
+		}
+	}
 	pthread_mutex_unlock(&dev->lock);
 	return ret;
 }

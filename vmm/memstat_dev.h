@@ -150,6 +150,32 @@ int64_t memstat_dev_request_refresh(struct memstat_dev *dev);
  */
 int64_t memstat_dev_set_period(struct memstat_dev *dev, uint32_t period_ms);
 
+/*
+ * Post MEMSTAT_CMD_PING with @arg (the guest echoes it in its ack's arg[1])
+ * and interrupt. Returns the command id, or -errno as
+ * memstat_dev_request_refresh() (never coalesced).
+ */
+int64_t memstat_dev_ping(struct memstat_dev *dev, uint64_t arg);
+
+/* The guest's acknowledgement of one command. */
+struct memstat_ack {
+	uint32_t id;
+	uint16_t type;       /* the command's MEMSTAT_CMD_* */
+	int64_t result;      /* arg[0]: 0 or a negative errno */
+	uint64_t arg[3];     /* as the guest wrote them (PING: arg[1] is the echo) */
+	uint64_t latency_ns; /* from the post to the EVT doorbell that brought the ack */
+};
+
+/*
+ * Wait up to @timeout_ms (CLOCK_MONOTONIC) for the ack of command @id (any
+ * thread but the vCPU's: the ack arrives on its doorbell). 0 with @ack
+ * filled; -ETIMEDOUT; -ENODEV if the device FAILED meanwhile; -ENOENT if
+ * @id is not outstanding (never posted, or dropped by a driver reset) and
+ * not among the last 16 acks.
+ */
+int memstat_dev_wait_ack(struct memstat_dev *dev, uint32_t id, unsigned timeout_ms,
+			 struct memstat_ack *ack);
+
 /* Copy the device's state and the guest's last statistics into @out. */
 void memstat_dev_snapshot(struct memstat_dev *dev, struct memstat_snapshot *out);
 
@@ -173,7 +199,5 @@ void memstat_dev_print_meminfo(const struct memstat_snapshot *s, FILE *out);
  */
 void memstat_dev_print_final(struct memstat_dev *dev, FILE *out);
 
-/* Name of a fail reason ("ring index", ...); "?" if unknown. */
-const char *memstat_fail_reason_name(uint32_t reason);
 
 #endif /* VMM_MEMSTAT_DEV_H */

@@ -246,10 +246,13 @@ static json_t *events_json(const struct memstat_snapshot *s, bool *ok)
 	}
 	for (uint32_t i = 0; i < s->nr_evt_log && i < MEMSTAT_DEV_EVT_LOG; i++) {
 		const struct memstat_dev_event *e = &s->evt_log[i];
-		json_t *o = json_pack("{s:I, s:s, s:I, s:[I, I, I]}", "time_ns",
+		/* The guest's u64s; an ack's result is a negative errno, shown as one. */
+		json_t *a0 = e->type == MEMSTAT_EVT_ACK ? json_integer((json_int_t)e->arg[0]) :
+							  u64_json(e->arg[0]);
+		json_t *o = json_pack("{s:I, s:s, s:I, s:[o, o, o]}", "time_ns",
 				      (json_int_t)e->time_ns, "type", event_name(e->type), "id",
-				      (json_int_t)e->id, "arg", (json_int_t)e->arg[0],
-				      (json_int_t)e->arg[1], (json_int_t)e->arg[2]);
+				      (json_int_t)e->id, "arg", a0, u64_json(e->arg[1]),
+				      u64_json(e->arg[2]));
 
 		if (!o || json_array_append_new(arr, o) < 0)
 			*ok = false;

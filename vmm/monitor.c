@@ -155,8 +155,12 @@ static json_t *header_json(struct monitors *m)
 			 "interval_ms", (json_int_t)m->interval_ms, "samples", (json_int_t)samples);
 }
 
-/* Current figures of every running monitor, for one --stats record. */
-json_t *monitors_sample_json(struct monitors *m)
+/*
+ * The running monitors' figures: a sample (@faults false: kvm-stats and the
+ * uffd counts) or the fault detail (@faults true: no kvm-stats; uffd events
+ * and histogram, the whole mmio table).
+ */
+static json_t *monitors_json(struct monitors *m, bool faults)
 {
 	json_t *o;
 
@@ -165,34 +169,28 @@ json_t *monitors_sample_json(struct monitors *m)
 	o = header_json(m);
 	if (!o)
 		return NULL;
-	if (m->kvm_stats)
+	if (m->kvm_stats && !faults)
 		json_object_set_new(o, "kvm_stats", mon_kvm_stats_json(m->kvm_stats));
 	if (m->uffd)
-		json_object_set_new(o, "uffd", mon_uffd_json(m->uffd));
+		json_object_set_new(o, "uffd", faults ? mon_uffd_faults_json(m->uffd) :
+							mon_uffd_json(m->uffd));
 	if (m->dirty)
 		json_object_set_new(o, "dirty", mon_dirty_json(m->dirty));
 	if (m->mmio)
-		json_object_set_new(o, "mmio", mon_mmio_json(m->mmio, false));
+		json_object_set_new(o, "mmio", mon_mmio_json(m->mmio, faults));
 	return o;
+}
+
+/* Current figures of every running monitor, for one --stats record. */
+json_t *monitors_sample_json(struct monitors *m)
+{
+	return monitors_json(m, false);
 }
 
 /* query-faults: the fault detail (events, histograms, mmio table). */
 json_t *monitors_faults_json(struct monitors *m)
 {
-	json_t *o;
-
-	if (!m->mask)
-		return json_object();
-	o = header_json(m);
-	if (!o)
-		return NULL;
-	if (m->uffd)
-		json_object_set_new(o, "uffd", mon_uffd_faults_json(m->uffd));
-	if (m->dirty)
-		json_object_set_new(o, "dirty", mon_dirty_json(m->dirty));
-	if (m->mmio)
-		json_object_set_new(o, "mmio", mon_mmio_json(m->mmio, true));
-	return o;
+	return monitors_json(m, true);
 }
 
 /* The end-of-run "monitor ..." lines on stderr. */

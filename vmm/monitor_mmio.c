@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
+
 #define MMIO_TABLE_MAX 4096
 #define MMIO_SLOTS (MMIO_TABLE_MAX * 2) /* open addressing, at most half full */
 /* Table lines the end-of-run summary prints (most frequent first). */
@@ -50,17 +52,10 @@ int mon_mmio_start(struct mon_mmio **out, struct vmm_err *err)
 	return 0;
 }
 
-/* Spread (gpa, rip, direction) over the slots (MurmurHash3's finalizer). */
+/* Spread (gpa, rip, direction) over the slots (vmm/hash.h). */
 static uint64_t mmio_hash(uint64_t gpa, uint64_t rip, bool is_write)
 {
-	uint64_t x = gpa * 31 + rip * 7 + is_write;
-
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
+	return hash_mix64(gpa * 31 + rip * 7 + is_write);
 }
 
 /* Count one access under its (address, direction, RIP) key, or as overflow. */

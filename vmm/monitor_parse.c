@@ -69,22 +69,32 @@ int monitors_parse(const char *list, unsigned *mask, struct vmm_err *err)
 	return 0;
 }
 
-/* --monitor-interval MS: plain decimal milliseconds in range. */
-int monitors_parse_interval(const char *arg, uint64_t *ms, struct vmm_err *err)
+/* @arg as a plain decimal number in [@min, @max]: digits only (strtoull takes signs, spaces). */
+static bool parse_decimal(const char *arg, unsigned long long min, unsigned long long max,
+			  unsigned long long *out)
 {
 	char *end;
 	unsigned long long v;
 
-	errno = 0;
-	/* Digits only: strtoull would accept signs and spaces. */
 	if (!arg || *arg < '0' || *arg > '9')
-		goto bad;
+		return false;
+	errno = 0;
 	v = strtoull(arg, &end, 10);
-	if (errno || *end || v < MONITOR_INTERVAL_MIN_MS || v > MONITOR_INTERVAL_MAX_MS)
-		goto bad;
-	*ms = v;
-	return 0;
-bad:
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* --monitor-interval MS: plain decimal milliseconds in range. */
+int monitors_parse_interval(const char *arg, uint64_t *ms, struct vmm_err *err)
+{
+	unsigned long long v;
+
+	if (parse_decimal(arg, MONITOR_INTERVAL_MIN_MS, MONITOR_INTERVAL_MAX_MS, &v)) {
+		*ms = v;
+		return 0;
+	}
 	return err_set(err, "invalid interval '%s' for --monitor-interval (milliseconds, %u to %u)",
 		       arg ? arg : "", MONITOR_INTERVAL_MIN_MS, MONITOR_INTERVAL_MAX_MS);
 }
@@ -92,18 +102,12 @@ bad:
 /* --monitor-uffd-window PAGES: a power of two in range. */
 int monitors_parse_window(const char *arg, unsigned *pages, struct vmm_err *err)
 {
-	char *end;
 	unsigned long long v;
 
-	errno = 0;
-	if (!arg || *arg < '0' || *arg > '9')
-		goto bad;
-	v = strtoull(arg, &end, 10);
-	if (errno || *end || v < 1 || v > MONITOR_UFFD_WINDOW_MAX || (v & (v - 1)))
-		goto bad;
-	*pages = (unsigned)v;
-	return 0;
-bad:
+	if (parse_decimal(arg, 1, MONITOR_UFFD_WINDOW_MAX, &v) && !(v & (v - 1))) {
+		*pages = (unsigned)v;
+		return 0;
+	}
 	return err_set(err, "invalid window '%s' for --monitor-uffd-window (pages: a power of two, "
 		       "1 to %u)", arg ? arg : "", MONITOR_UFFD_WINDOW_MAX);
 }

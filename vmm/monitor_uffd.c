@@ -99,6 +99,7 @@ struct mon_uffd {
 	uint64_t ring_next;         /* events ever put in the ring */
 	int last_errno;
 	bool pagemap_failed;
+	bool gave_up;               /* a resolver failed: DIMMs unregistered (give_up()) */
 };
 
 /* The DIMM whose host mapping holds @hva, or -1. */
@@ -292,6 +293,34 @@ static void handle_batch(struct mon_uffd *u, const struct uffd_msg *msgs, unsign
 			readahead_window(u, dimm[i], msgs[i].arg.pagefault.address);
 }
 
+/*
+ * A resolver hit an error it cannot go on from. Nobody would resolve the
+ * guest's next missing page and the vCPU would block in KVM for ever, so
+ * (once, whichever resolver gets here first) unregister every DIMM: the
+ * kernel wakes the faults pending in those ranges and resolves later ones
+ * itself. Monitoring stops; the guest runs on; the summary says why.
+ */
+static void give_up(struct mon_uffd *u, const char *what, int error)
+{
+	bool first;
+
+	pthread_mutex_lock(&u->lock);
+	first = !u->gave_up;
+	u->gave_up = true;
+	u->last_errno = error;
+	pthread_mutex_unlock(&u->lock);
+	if (!first)
+		return;
+	for (unsigned i = 0; i < u->mem->nr; i++) {
+		struct uffdio_range r = { .start = (uintptr_t)u->mem->dimms[i].hva,
+					  .len = u->mem->dimms[i].size };
+
+		ioctl(u->fd, UFFDIO_UNREGISTER, &r);
+	}
+	fprintf(stderr, "vmm: monitor uffd: %s: %s: monitoring stopped, the guest runs on\n",
+		what, strerror(error));
+}
+
 /* A resolver thread: read and resolve until the fd is empty, then sleep in poll(). */
 static void *resolver_main(void *arg)
 {
@@ -308,11 +337,15 @@ static void *resolver_main(void *arg)
 				     monitor_now_ns());
 			continue;
 		}
-		if (n < 0 && errno != EAGAIN && errno != EINTR)
+		if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			give_up(u, "reading the userfaultfd", errno);
 			break;
+		}
 		/* Empty (or another resolver took the message): sleep until the next one. */
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		if (poll(p, 2, -1) < 0 && errno != EINTR) {
+			give_up(u, "polling the userfaultfd", errno);
 			break;
+		}
 		if (p[1].revents)
 			break;
 	}
@@ -602,6 +635,9 @@ void mon_uffd_summary(struct mon_uffd *u, FILE *out)
 		u->readahead_total);
 	if (u->failed)
 		fprintf(out, "monitor uffd: last failure: %s\n", strerror(u->last_errno));
+	if (u->gave_up)
+		fprintf(out, "monitor uffd: stopped early (%s): the counts cover the run until then\n",
+			strerror(u->last_errno));
 	if (u->pagemap_failed)
 		fprintf(out, "monitor uffd: /proc/self/pagemap failed: written read-ahead pages "
 			"are not counted\n");

@@ -54,7 +54,8 @@ bool serial_io(struct serial *s, unsigned offset, bool is_write, uint8_t *data)
 				s->loop_full = true;
 			} else {
 				fputc(*data, s->out);
-				s->bytes_out++;
+				/* Read by the event-loop thread (stats records): atomic. */
+				__atomic_add_fetch(&s->bytes_out, 1, __ATOMIC_RELAXED);
 			}
 		} else if (s->loop_full) {
 			*data = s->loop_byte;

@@ -81,24 +81,6 @@ static struct {
 /* Scratch for publish(): too large for an interrupt's stack, and one CPU uses it. */
 static struct memstat_figures figures;
 
-/* Reasons by enum memstat_fail_reason, as the VMM names them. */
-const char *memstat_fail_reason_name(u32 reason)
-{
-	static const char *const names[] = {
-		[MEMSTAT_FAIL_NONE] = "none",
-		[MEMSTAT_FAIL_ABI_VERSION] = "ABI version",
-		[MEMSTAT_FAIL_FEATURES] = "features",
-		[MEMSTAT_FAIL_STATUS] = "status",
-		[MEMSTAT_FAIL_RING_INDEX] = "ring index",
-		[MEMSTAT_FAIL_RING_ENTRY] = "ring entry",
-		[MEMSTAT_FAIL_STATS] = "stats",
-		[MEMSTAT_FAIL_DOORBELL] = "doorbell",
-		[MEMSTAT_FAIL_DRIVER] = "driver",
-	};
-
-	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
-}
-
 void memstat_doorbell(u32 value)
 {
 	barrier(); /* every store before it is in memory when the host looks (x86: in order) */

@@ -33,9 +33,6 @@ bool memstat_set_status(u32 status);
 /* Whether device_status has FAILED. */
 bool memstat_device_failed(void);
 
-/* "ring index" ... for a fail_reason; "unknown" for values the ABI does not define. */
-const char *memstat_fail_reason_name(u32 reason);
-
 /*
  * The handshake up to FEATURES_OK with @features and ABI version
  * @abi_version (the hostile kinds change them); false, with a line, if the

@@ -11,16 +11,6 @@
 #include "abi/memstat_dev.h"
 #include "drivers/memstat.h"
 
-bool memstat_tag_valid(u16 tag)
-{
-	return tag < MEMSTAT_TAG_VIRTIO_NR ||
-	       (tag >= MEMSTAT_TAG_MEMINFO && tag < MEMSTAT_TAG_MEMINFO + MEMSTAT_MI_NR) ||
-	       (tag >= MEMSTAT_TAG_FREE_AREA_BASE &&
-		tag < MEMSTAT_TAG_FREE_AREA(MEMSTAT_MAX_ZONES, 0)) ||
-	       (tag >= MEMSTAT_TAG_VMSTAT && tag < MEMSTAT_TAG_VMSTAT + MEMSTAT_TAG_VMSTAT_NR) ||
-	       tag == MEMSTAT_TAG_TSC || tag == MEMSTAT_TAG_UPDATES;
-}
-
 struct encoder {
 	volatile struct memstat_stat *out;
 	unsigned int max, nr, dropped;

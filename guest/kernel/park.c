@@ -24,8 +24,6 @@
 
 /* Room for the whole dump (a line is about 90 bytes). */
 #define PARK_DUMP_BUF_SIZE 65536
-#define ADDR_FIELD_LEN 18 /* "0x" and 16 hex digits */
-#define HEX_DIGITS 16
 #define COL_RW 4          /* "RW " or "ro " in the flag columns of a present range */
 
 struct park_name {
@@ -56,27 +54,6 @@ void park_parse_cmdline(void)
 		}
 	}
 	bad_boot("park=%s: not a valid point (after-ptdump or before-exit)", val ? val : "");
-}
-
-/* Parse "0x" and 16 hex digits at @p into *@val; false if malformed. */
-static bool parse_addr(const char *p, unsigned long *val)
-{
-	unsigned long v = 0;
-
-	if (p[0] != '0' || p[1] != 'x')
-		return false;
-	for (int i = 2; i < ADDR_FIELD_LEN; i++) {
-		char c = p[i];
-
-		if (c >= '0' && c <= '9')
-			v = v << 4 | (unsigned long)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = v << 4 | (unsigned long)(c - 'a' + 10);
-		else
-			return false;
-	}
-	*val = v;
-	return true;
 }
 
 /* Print the guest's translation of the page at @va. */
@@ -115,10 +92,10 @@ static void print_translations(void)
 
 		while (*eol && *eol != '\n')
 			eol++;
-		if (parse_addr(p, &start) && p[ADDR_FIELD_LEN] == '-' &&
-		    parse_addr(p + ADDR_FIELD_LEN + 1, &end)) {
+		if (ptdump_parse_addr(p, &start) && p[PTDUMP_ADDR_LEN] == '-' &&
+		    ptdump_parse_addr(p + PTDUMP_ADDR_LEN + 1, &end)) {
 			/* Past the addresses, the spaces, the size digits and its unit. */
-			f = p + 2 * ADDR_FIELD_LEN + 1;
+			f = p + 2 * PTDUMP_ADDR_LEN + 1;
 			while (f < eol && *f == ' ')
 				f++;
 			while (f < eol && *f != ' ')

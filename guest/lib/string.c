@@ -48,3 +48,18 @@ int strcmp(const char *a, const char *b)
 	}
 	return *x < *y ? -1 : *x > *y;
 }
+
+/* The first occurrence of @needle in @hay (an empty @needle is found at once), or NULL. */
+char *strstr(const char *hay, const char *needle)
+{
+	for (;; hay++) {
+		size_t i = 0;
+
+		while (needle[i] && hay[i] == needle[i])
+			i++;
+		if (!needle[i])
+			return (char *)hay;
+		if (!*hay)
+			return NULL;
+	}
+}

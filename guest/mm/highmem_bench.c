@@ -57,8 +57,11 @@ static bool bench_kmap_pair(const struct bench_def *b, unsigned long iters)
 	for (unsigned long i = 0; i < WARMUP_PAIRS + iters; i++) {
 		if (i == WARMUP_PAIRS)
 			t0 = bench_rdtsc();
-		if (!kmap(page))
+		if (!kmap(page)) {
+			kmap_flush_unused();
+			__free_page(page);
 			return false;
+		}
 		kunmap(page);
 	}
 	bench_print(b->name, iters, bench_rdtsc() - t0, NULL);
@@ -83,8 +86,11 @@ static bool bench_kmap_pair_new(const struct bench_def *b, unsigned long iters)
 			flushes = pkmap_nr_flushes;
 			t0 = bench_rdtsc();
 		}
-		if (!kmap(page))
+		if (!kmap(page)) {
+			kmap_flush_unused(); /* no stale entry left on the freed block */
+			__free_pages(block, NEW_PAGES_ORDER);
 			return false;
+		}
 		kunmap(page);
 	}
 	t0 = bench_rdtsc() - t0;
@@ -109,8 +115,10 @@ static bool bench_kmap_local_pair(const struct bench_def *b, unsigned long iters
 		if (i == WARMUP_PAIRS)
 			t0 = bench_rdtsc();
 		va = kmap_local_page(page);
-		if (!va)
+		if (!va) {
+			__free_page(page);
 			return false;
+		}
 		kunmap_local(va);
 	}
 	bench_print(b->name, iters, bench_rdtsc() - t0, NULL);

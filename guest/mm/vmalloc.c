@@ -19,6 +19,8 @@
  * buddy and count in PageTables); unmapping clears the PTEs the same way
  * and ends with a single flush_tlb_kernel_range().
  */
+#include <stdarg.h>
+
 #include "abi/ptdump_markers.h"
 #include "asm/fault.h"
 #include "asm/page.h"
@@ -42,6 +44,8 @@ _Static_assert(VMALLOC_START == PTDUMP_VMALLOC_START, "vmalloc marker of ptdump"
 #define VMALLOC_COMM "swapper/0"
 /* Room for format_gfp_flags()'s names of a mask. */
 #define GFP_NAMES_LEN 128
+/* The flags a vmap() caller may give: the area never owns the pages nor a memtype. */
+#define VMAP_FLAGS (VM_MAP | VM_NO_GUARD)
 /* Linux x86-64's IOREMAP_MAX_ORDER with huge vmap: ioremap areas align up to 1 GiB. */
 #define IOREMAP_MAX_ORDER PUD_SHIFT
 
@@ -183,18 +187,29 @@ static struct vm_struct *find_area_start(const void *addr)
 	return area && area->addr == addr ? area : NULL;
 }
 
-/* Write 4 KiB PTEs for @nr pages at @addr: @pages[i], or @pa + i pages when @pages is NULL. */
+/* Clear the PTEs of [@addr, @addr + @size) and flush the TLB once (below). */
+static void vunmap_range(unsigned long addr, unsigned long size);
+
+/*
+ * Write 4 KiB PTEs for @nr pages at @addr: @pages[i], or @pa + i pages
+ * when @pages is NULL. On failure the PTEs written so far are cleared
+ * again (and nothing else: a PTE found present is not ours to clear).
+ */
 static int vmap_ptes(unsigned long addr, unsigned long nr, struct page **pages, phys_addr_t pa,
 		     u64 prot)
 {
+	const unsigned long start = addr;
 	unsigned long i = 0;
+	int err = 0;
 
 	prot |= _PAGE_PRESENT;
-	while (i < nr) {
+	while (i < nr && !err) {
 		u64 *pte = pgtable_pte_alloc(addr);
 
-		if (!pte)
-			return -ENOMEM;
+		if (!pte) {
+			err = -ENOMEM;
+			break;
+		}
 		/* The rest of this page table, without walking again. */
 		for (unsigned int idx = pte_index(addr); idx < PTRS_PER_TABLE && i < nr;
 		     idx++, i++, pte++, addr += PAGE_SIZE) {
@@ -205,12 +220,15 @@ static int vmap_ptes(unsigned long addr, unsigned long nr, struct page **pages, 
 				/* Free space that is mapped: the bookkeeping is broken. */
 				printk("vmalloc: 0x%lx is already mapped (pte 0x%llx)\n", addr,
 				       (unsigned long long)*pte);
-				return -EINVAL;
+				err = -EINVAL;
+				break;
 			}
 			*pte = p | prot;
 		}
 	}
-	return 0;
+	if (err)
+		vunmap_range(start, addr - start);
+	return err;
 }
 
 int vmap_page_range(unsigned long addr, unsigned long size, phys_addr_t pa, u64 prot)
@@ -222,7 +240,7 @@ int vmap_page_range(unsigned long addr, unsigned long size, phys_addr_t pa, u64 
 
 /*
  * Clear the PTEs of [@addr, @addr + @size) and flush the TLB once. One
- * walk per page table; pages never mapped (a failed vmalloc) are skipped.
+ * walk per page table; pages never mapped are skipped.
  */
 static void vunmap_range(unsigned long addr, unsigned long size)
 {
@@ -242,6 +260,14 @@ static void vunmap_range(unsigned long addr, unsigned long size)
 			*pte = 0;
 	}
 	flush_tlb_kernel_range(addr, end);
+}
+
+/* Take @area off the busy list and free it: for an area whose pages are not (or no longer) mapped. */
+static void free_unmapped_area(struct vm_struct *area)
+{
+	list_del(&area->list);
+	nr_areas--;
+	kfree(area);
 }
 
 struct vm_struct *remove_vm_area(const void *addr)
@@ -316,8 +342,8 @@ void *__vmalloc_caller(unsigned long size, gfp_t gfp, const void *caller)
 	area->nr_pages = (unsigned int)nr;
 	if (vmap_ptes((unsigned long)area->addr, nr, pages, 0, vmalloc_prot_kernel())) {
 		vmalloc_warn(gfp, real_size, "could not map pages");
-		/* Unmap first: no page goes back to the buddy while still mapped. */
-		kfree(remove_vm_area(area->addr));
+		/* vmap_ptes() unmapped them: no page goes back to the buddy while still mapped. */
+		free_unmapped_area(area);
 		free_page_array(pages, nr);
 		return NULL;
 	}
@@ -327,7 +353,7 @@ void *__vmalloc_caller(unsigned long size, gfp_t gfp, const void *caller)
 	return area->addr;
 
 free_area:
-	kfree(remove_vm_area(area->addr));
+	free_unmapped_area(area);
 	return NULL;
 }
 
@@ -401,6 +427,11 @@ void *vmap(struct page **pages, unsigned int count, unsigned long flags, u64 pro
 
 	if (!count || !pages || count > totalram_pages())
 		return NULL;
+	if (flags & ~VMAP_FLAGS) {
+		/* VM_ALLOC would let vfree() free pages the caller owns; VM_IOREMAP, iounmap(). */
+		printk("vmap: flags 0x%lx: only VM_MAP and VM_NO_GUARD are allowed\n", flags);
+		return NULL;
+	}
 	for (unsigned int i = 0; i < count; i++)
 		if (!pages[i] || !pfn_valid(page_to_pfn(pages[i]))) {
 			printk("vmap: page %u is not a valid struct page (%p)\n", i, pages[i]);
@@ -413,7 +444,7 @@ void *vmap(struct page **pages, unsigned int count, unsigned long flags, u64 pro
 	if (!prot)
 		prot = vmalloc_prot_kernel();
 	if (vmap_ptes((unsigned long)area->addr, count, pages, 0, prot)) {
-		kfree(remove_vm_area(area->addr));
+		free_unmapped_area(area);
 		return NULL;
 	}
 	area->nr_pages = count;
@@ -474,25 +505,45 @@ unsigned long vmalloc_largest_chunk(void)
 	return best;
 }
 
-int vmallocinfo_format(const struct vm_struct *v, char *buf, size_t size)
+/*
+ * Append to @buf (@size bytes, @*len used) as snprintf() would, but never
+ * past the end: once the line is cut, the rest is dropped.
+ */
+static void __printf(4, 5) info_append(char *buf, size_t size, size_t *len, const char *fmt, ...)
 {
+	va_list args;
 	int n;
 
+	if (*len + 1 >= size)
+		return;
+	va_start(args, fmt);
+	n = vsnprintf(buf + *len, size - *len, fmt, args);
+	va_end(args);
+	if (n > 0)
+		*len = *len + (size_t)n < size ? *len + (size_t)n : size - 1;
+}
+
+int vmallocinfo_format(const struct vm_struct *v, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (!size)
+		return 0;
+	buf[0] = '\0';
 	/* Linux's s_show(); the caller is a symbol there, its address here. */
-	n = snprintf(buf, size, "0x%016lx-0x%016lx %7lu 0x%lx", (unsigned long)v->addr,
-		     (unsigned long)v->addr + v->size, v->size, (unsigned long)v->caller);
+	info_append(buf, size, &len, "0x%016lx-0x%016lx %7lu 0x%lx", (unsigned long)v->addr,
+		    (unsigned long)v->addr + v->size, v->size, (unsigned long)v->caller);
 	if (v->nr_pages)
-		n += snprintf(buf + n, size - (size_t)n, " pages=%u", v->nr_pages);
+		info_append(buf, size, &len, " pages=%u", v->nr_pages);
 	if (v->phys_addr)
-		n += snprintf(buf + n, size - (size_t)n, " phys=0x%016llx",
-			      (unsigned long long)v->phys_addr);
+		info_append(buf, size, &len, " phys=0x%016llx", (unsigned long long)v->phys_addr);
 	if (v->flags & VM_IOREMAP)
-		n += snprintf(buf + n, size - (size_t)n, " ioremap");
+		info_append(buf, size, &len, " ioremap");
 	if (v->flags & VM_ALLOC)
-		n += snprintf(buf + n, size - (size_t)n, " vmalloc");
+		info_append(buf, size, &len, " vmalloc");
 	if (v->flags & VM_MAP)
-		n += snprintf(buf + n, size - (size_t)n, " vmap");
-	return n;
+		info_append(buf, size, &len, " vmap");
+	return (int)len;
 }
 
 void vmallocinfo_show(void)

@@ -26,17 +26,6 @@
 #define PATTERN_BASE 0x5eed0000u
 #define TLB_FLUSH_CEILING_PAGES 64 /* above pgtable.c's 33-page ceiling: one full flush */
 
-/* Whether @needle occurs in @hay (no strstr in this kernel's string.h). */
-static bool contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (!memcmp(hay, needle, n))
-			return true;
-	return !n;
-}
-
 /* Whether every page of [@va, @va + @size) is mapped by a 4 KiB leaf. */
 static bool mapped_4k(unsigned long va, unsigned long size)
 {
@@ -166,15 +155,15 @@ static void guard_page_faults(struct selftest *t)
 	snprintf(expect, sizeof(expect),
 		 "not-present page: vmalloc guard page of area 0x%lx-0x%lx (%lu bytes, caller 0x",
 		 (unsigned long)p, guard, 2 * PAGE_SIZE);
-	EXPECT_TRUE(t, contains(f->what, expect));
+	EXPECT_TRUE(t, strstr(f->what, expect));
 	printk("    # %s\n", f->what);
 	EXPECT_EQ(t, probe_write_u64((void *)(guard + PAGE_SIZE - 8), 1), -EFAULT);
-	EXPECT_TRUE(t, contains(probe_last_fault()->what, "vmalloc guard page of area"));
+	EXPECT_TRUE(t, strstr(probe_last_fault()->what, "vmalloc guard page of area"));
 	vfree(p);
 	/* Use after vfree faults too: the pages are unmapped, the space unused. */
 	EXPECT_EQ(t, probe_read_u8(p, &byte), -EFAULT);
 	EXPECT_TRUE(t,
-		    contains(probe_last_fault()->what, "not-present page: unused vmalloc space"));
+		    strstr(probe_last_fault()->what, "not-present page: unused vmalloc space"));
 	EXPECT_EQ(t, nr_page_faults, faults + 3);
 }
 
@@ -229,8 +218,8 @@ static void readonly_vmap_write_named(struct selftest *t)
 		snprintf(expect, sizeof(expect),
 			 "inside vmalloc area 0x%lx-0x%lx (4096 bytes, caller 0x",
 			 (unsigned long)va, (unsigned long)va + PAGE_SIZE);
-		EXPECT_TRUE(t, contains(probe_last_fault()->what, expect));
-		EXPECT_TRUE(t, contains(probe_last_fault()->what, ", vmap)"));
+		EXPECT_TRUE(t, strstr(probe_last_fault()->what, expect));
+		EXPECT_TRUE(t, strstr(probe_last_fault()->what, ", vmap)"));
 		EXPECT_EQ(t, probe_last_fault()->error_code & X86_PF_PROT, X86_PF_PROT);
 		printk("    # %s\n", probe_last_fault()->what);
 		vunmap(va);
@@ -280,7 +269,7 @@ static void vmap_highmem(struct selftest *t)
 		EXPECT_EQ(t, page_address(pages[i]), NULL);
 		/* The direct map stops at lowmem: that address faults. */
 		EXPECT_EQ(t, probe_read_u8(__va(pa), &byte), -EFAULT);
-		EXPECT_TRUE(t, contains(probe_last_fault()->what, "not-present page"));
+		EXPECT_TRUE(t, strstr(probe_last_fault()->what, "not-present page"));
 	}
 	vunmap(va);
 	EXPECT_EQ(t, find_vm_area(va), NULL);
@@ -435,6 +424,72 @@ static void vmallocinfo_lines(struct selftest *t)
 }
 
 /*
+ * vmap() takes only the flags of a vmap area: an area marked VM_ALLOC would
+ * let vfree() free pages it does not own (and a NULL page array).
+ */
+static void vmap_flags_checked(struct selftest *t)
+{
+	unsigned long areas = vmalloc_nr_areas();
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	ASSERT_TRUE(t, page);
+	EXPECT_EQ(t, vmap(&page, 1, VM_MAP | VM_ALLOC, 0), NULL);
+	EXPECT_EQ(t, vmap(&page, 1, VM_IOREMAP, 0), NULL);
+	EXPECT_EQ(t, vmalloc_nr_areas(), areas);
+	EXPECT_EQ(t, page->_refcount, 1);
+	__free_page(page);
+}
+
+/* A line formatted into a short buffer is cut, never written past the buffer. */
+static void vmallocinfo_short_buffer(struct selftest *t)
+{
+	struct {
+		char line[24];
+		char canary[VMALLOCINFO_LINE_MAX];
+	} b;
+	void *p = vmalloc(PAGE_SIZE);
+
+	ASSERT_TRUE(t, p);
+	memset(&b, 0x7e, sizeof(b));
+	EXPECT_TRUE(t, vmallocinfo_format(find_vm_area(p), b.line, sizeof(b.line)) > 0);
+	EXPECT_EQ(t, strlen(b.line), sizeof(b.line) - 1);
+	for (unsigned int i = 0; i < sizeof(b.canary); i++) {
+		if (!EXPECT_EQ(t, b.canary[i], 0x7e))
+			break;
+	}
+	vfree(p);
+}
+
+/*
+ * A vmalloc that finds a page of its area already mapped (bookkeeping
+ * broken elsewhere) fails without unmapping what is not its own.
+ */
+static void failed_map_keeps_foreign_pte(struct selftest *t)
+{
+	unsigned long areas = vmalloc_nr_areas(), a;
+	struct page *page = alloc_page(GFP_KERNEL);
+	void *p = vmalloc(2 * PAGE_SIZE);
+	phys_addr_t pa;
+	unsigned int shift;
+
+	ASSERT_TRUE(t, page && p);
+	pa = PFN_PHYS(page_to_pfn(page));
+	a = (unsigned long)p;
+	vfree(p);
+	/* First fit: the next area of this size starts at @a again. */
+	ASSERT_EQ(t, kernel_map_range(a + PAGE_SIZE, pa, PAGE_SIZE, vmalloc_prot_kernel(), 0), 0);
+	p = __vmalloc_caller(2 * PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN, NULL);
+	EXPECT_EQ(t, p, NULL);
+	EXPECT_EQ(t, pgtable_lookup(a, &shift), 0);
+	EXPECT_EQ(t, pgtable_lookup(a + PAGE_SIZE, &shift) & PTE_PFN_MASK, pa);
+	EXPECT_EQ(t, vmalloc_nr_areas(), areas);
+	EXPECT_EQ(t, kernel_unmap_range(a + PAGE_SIZE, PAGE_SIZE), 0);
+	if (p)
+		vfree(p);
+	__free_page(page);
+}
+
+/*
  * Pages and page tables come back: a warm-up round maps the page tables
  * and grows the slabs, then an identical round must leave the free page
  * count exactly where it started.
@@ -487,6 +542,9 @@ static const struct selftest_case vmalloc_cases[] = {
 	SELFTEST_CASE(get_find_remove),
 	SELFTEST_CASE(one_flush_per_vfree),
 	SELFTEST_CASE(vmallocinfo_lines),
+	SELFTEST_CASE(vmap_flags_checked),
+	SELFTEST_CASE(vmallocinfo_short_buffer),
+	SELFTEST_CASE(failed_map_keeps_foreign_pte),
 	SELFTEST_CASE(no_leak),
 };
 SELFTEST_SUITE(vmalloc, vmalloc_cases);

@@ -162,7 +162,7 @@ end
 
 q commands "$NEG" '{"execute": "query-commands"}'
 begin "query-commands lists every command"
-check_line "$Q_FILE" '{"return": [{"name": "qmp_capabilities"}, {"name": "query-commands"}, {"name": "query-status"}, {"name": "query-stats"}, {"name": "query-faults"}, {"name": "query-dimms"}, {"name": "stop"}, {"name": "cont"}, {"name": "quit"}]}'
+check_line "$Q_FILE" '{"return": [{"name": "qmp_capabilities"}, {"name": "query-commands"}, {"name": "query-status"}, {"name": "query-stats"}, {"name": "query-faults"}, {"name": "query-dimms"}, {"name": "stop"}, {"name": "cont"}, {"name": "quit"}, {"name": "memstat-set-period"}, {"name": "memstat-ping"}]}'
 end
 
 q bad_input "$NEG" '{bad json' '5' '"execute"' '[{"execute": "stop"}]' '{"foo": 1}' '{"execute": 5}' \
@@ -423,6 +423,88 @@ assert b[1] >= a[1], f"TSC went back: {a} then {b}"
 EOF2
 end
 
+# ------------------------------------------------------------ memstat-ping, memstat-set-period
+# The guest idles (interrupts on, HLT between them) under the default 1000 ms period; the
+# host pings it, then sets the period to 50 ms, then 0, and counts the guest's publications
+# (stats_updates) over one second at each: about 1, 20, 0 (plus the one refresh each
+# query-stats asks for). The guest's own end-of-idle line counts the commands it served.
+# wait_idle: until the guest idles (its driver is at DRIVER_OK by then), 30 s at most.
+wait_idle() {
+	for _ in $(seq 300); do
+		grep -q '^idle: ' "$STDOUT_FILE" && return 0
+		kill -0 "$VMM_PID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+start_vmm control_memstat "$VMM" --control "$SOCK" --timeout 60 --cmdline "idle=8000" "$GUEST"
+wait_idle
+SP() { printf '{"execute": "memstat-set-period", "arguments": {"period-ms": %s}}' "$1"; }
+q memstat "$NEG" '{"execute": "memstat-ping", "id": "p1"}' '{"execute": "memstat-ping"}' \
+	'{"execute": "query-stats"}' @sleep:1 '{"execute": "query-stats"}' \
+	"$(SP 50)" '{"execute": "query-stats"}' @sleep:1 '{"execute": "query-stats"}' \
+	"$(SP 0)" '{"execute": "query-stats"}' @sleep:1 '{"execute": "query-stats"}' \
+	'{"execute": "memstat-set-period"}' "$(SP '"50"')" "$(SP -1)" "$(SP 3600001)" \
+	'{"execute": "memstat-ping", "arguments": {"x": 1}}' \
+	'{"execute": "stop"}' '{"execute": "memstat-ping"}' '{"execute": "cont"}' \
+	'{"execute": "memstat-ping"}'
+check_q_rc
+wait_vmm # the guest ends its idle= and exits by itself, printing what it served
+begin "memstat-ping and memstat-set-period reach the guest: acks, the publication rate follows"
+check_rc 0
+check_grep "$STDOUT_FILE" '^memstat: stats published at end of idle: .*, [0-9]+ commands \([0-9]+ refresh, 2 set-period, 4 ping, 0 rejected\)$'
+check_line "$Q_FILE" "$(generic "Parameter 'period-ms' is missing")"
+check_line "$Q_FILE" "$(generic "Invalid parameter type for 'period-ms', expected: integer")"
+check_line "$Q_FILE" "$(generic "Parameter 'period-ms' expects a value from 0 to 3600000 (milliseconds), not -1")"
+check_line "$Q_FILE" "$(generic "Parameter 'period-ms' expects a value from 0 to 3600000 (milliseconds), not 3600001")"
+check_line "$Q_FILE" "$(generic "Parameter 'x' is unexpected")"
+check_grep "$Q_FILE" '^\{"error": \{"class": "GenericError", "desc": "PING posted as command [0-9]+, but the vCPU is paused: the guest acknowledges it when it runs"\}\}$'
+python3 - "$Q_FILE" >"$OUT/control_memstat.txt" <<'EOF2' || fail_because "$(head -3 "$OUT/control_memstat.txt" | tr '\n' '|')"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+pings = [r for r in lines if isinstance(r.get("return"), dict) and "latency-ns" in r["return"]]
+assert len(pings) == 3, pings
+assert pings[0].get("id") == "p1", pings[0]
+assert all(p["return"]["latency-ns"] > 0 and p["return"]["id"] > 0 for p in pings), pings
+ids = [p["return"]["id"] for p in pings]
+assert ids == sorted(set(ids)), ids
+recs = [r["return"] for r in lines if isinstance(r.get("return"), dict) and "seq" in r["return"]]
+assert len(recs) == 6, len(recs)
+up = [r["guest"]["counters"]["stats_updates"] for r in recs]
+period = [r["guest"]["stats_period_ms"] for r in recs]
+d1000, d50, d0 = up[1] - up[0], up[3] - up[2], up[5] - up[4]
+assert period == [1000, 1000, 50, 50, 0, 0], period
+assert d1000 <= 4, f"1000 ms period: {d1000} publications in 1 s ({up})"
+assert d50 >= 8, f"50 ms period: only {d50} publications in 1 s ({up})"
+assert d0 <= 2, f"period 0: {d0} publications in 1 s ({up})"
+g = recs[-1]["guest"]["counters"]
+assert g["commands_nacked"] == 0 and g["commands_outstanding"] == 0, g
+EOF2
+end
+
+# A guest without an APIC (nolapic) takes no PERIODIC: it refuses SET_PERIOD (-EINVAL),
+# still answers PING (polled by its idle loop); with --no-memstat there is no device.
+start_vmm control_memstat_nolapic "$VMM" --control "$SOCK" --timeout 60 \
+	--cmdline "nolapic idle=0" "$GUEST"
+wait_idle
+q memstat_nolapic "$NEG" '{"execute": "memstat-ping"}' "$(SP 100)" '{"execute": "quit"}'
+check_q_rc
+wait_vmm
+begin "memstat-set-period on a guest without a timer: the guest's refusal is the reply"
+check_rc 0
+check_grep "$Q_FILE" '^\{"return": \{"id": [0-9]+, "latency-ns": [0-9]+\}\}$'
+check_grep "$Q_FILE" '^\{"error": \{"class": "GenericError", "desc": "the guest refused SET_PERIOD 100 ms \(command [0-9]+\): error -22"\}\}$'
+end
+start_vmm control_memstat_none "$VMM" --control "$SOCK" --timeout 60 --no-memstat \
+	--cmdline "idle=0" "$GUEST"
+wait_idle
+q memstat_none "$NEG" '{"execute": "memstat-ping"}' "$(SP 100)" '{"execute": "quit"}'
+wait_vmm
+begin "memstat commands with --no-memstat: one clear error each"
+check_rc 0
+check_count "$Q_FILE" 'no memstat device \(the VMM runs with --no-memstat or --e820-file\)"' 2
+end
+
 # ------------------------------------------------------------ stale socket, socket in use
 rm -f "$SOCK"
 python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$SOCK"
@@ -456,6 +538,40 @@ check_line "$Q_FILE" '{"data": {"exit_status": 124, "guest": false, "reason": "h
 end
 
 # ------------------------------------------------------------ under ASan+UBSan
+# Out of file descriptors: 20 clients at once against a VMM limited to 18
+# descriptors. The ones it cannot take are shed (accepted and closed) rather
+# than left pending, which would spin the loop; one line says so, and the
+# socket works again once clients leave.
+(ulimit -n 18 && exec "$VMM" --control "$SOCK" --timeout 30 --cmdline spin "$GUEST" \
+	>"$OUT/control_emfile.out" 2>"$OUT/control_emfile.err" </dev/null) &
+VMM_PID=$!
+STDERR_FILE=$OUT/control_emfile.err
+for _ in $(seq 200); do [ -S "$SOCK" ] && break; sleep 0.05; done
+python3 - "$SOCK" >"$OUT/control_emfile.py" 2>&1 <<'PY'
+import socket, sys, time
+path = sys.argv[1]
+held = []
+for _ in range(20):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)
+    held.append(s)
+time.sleep(1)
+for s in held:
+    s.close()
+time.sleep(0.5)
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(5)
+s.connect(path)
+print(s.recv(4096).decode().split("\n")[0][:9])
+PY
+begin "--control out of file descriptors: excess clients shed, one line, the socket works again"
+check_line "$OUT/control_emfile.py" '{"QMP": {'
+check_count "$STDERR_FILE" '^vmm: control: out of file descriptors' 1
+alive
+end
+kill -TERM "$VMM_PID" 2>/dev/null
+wait "$VMM_PID" 2>/dev/null
+
 SAN=$TOP/bin/vmm-san
 if [ -x "$SAN" ]; then
 	rm -f "$OUT/control_san.jsonl"

@@ -17,6 +17,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -67,6 +68,42 @@ int64_t memstat_dev_request_refresh(struct memstat_dev *dev)
 {
 	(void)dev;
 	return ++refresh_calls;
+}
+
+/* The device doubles for memstat-set-period and memstat-ping: what to answer. */
+static int64_t fake_post_ret;    /* id, 0 (header only) or -errno */
+static int fake_wait_ret;        /* memstat_dev_wait_ack()'s return */
+static int64_t fake_ack_result;  /* the ack's result */
+static bool fake_ack_bad_echo;   /* the ack echoes something else */
+static uint32_t last_period = 0xffffffff;
+static uint64_t last_ping_arg;
+static int wait_calls;
+
+int64_t memstat_dev_set_period(struct memstat_dev *dev, uint32_t period_ms)
+{
+	(void)dev;
+	last_period = period_ms;
+	return fake_post_ret;
+}
+
+int64_t memstat_dev_ping(struct memstat_dev *dev, uint64_t arg)
+{
+	(void)dev;
+	last_ping_arg = arg;
+	return fake_post_ret;
+}
+
+int memstat_dev_wait_ack(struct memstat_dev *dev, uint32_t id, unsigned timeout_ms,
+			 struct memstat_ack *ack)
+{
+	(void)dev;
+	wait_calls++;
+	assert_int_equal(id, fake_post_ret);
+	assert_true(timeout_ms > 0);
+	*ack = (struct memstat_ack){ .id = id, .result = fake_ack_result, .latency_ns = 777,
+				     .arg = { (uint64_t)fake_ack_result,
+					      last_ping_arg ^ fake_ack_bad_echo } };
+	return fake_wait_ret;
 }
 
 /* ------------------------------------------------------------ fixture */
@@ -325,7 +362,8 @@ static void test_id_is_echoed_whatever_its_type(void **state)
 static void test_commands_refuse_unknown_parameters(void **state)
 {
 	static const char *const cmds[] = { "query-commands", "query-status", "query-stats",
-					    "query-faults", "query-dimms", "stop", "cont", "quit" };
+					    "query-faults", "query-dimms", "stop", "cont", "quit",
+					    "memstat-ping", "memstat-set-period" };
 	struct control_session s = negotiated();
 	char msg[200];
 
@@ -348,7 +386,63 @@ static void test_query_commands(void **state)
 	       "{\"return\":[{\"name\":\"qmp_capabilities\"},{\"name\":\"query-commands\"},"
 	       "{\"name\":\"query-status\"},{\"name\":\"query-stats\"},{\"name\":\"query-faults\"},"
 	       "{\"name\":\"query-dimms\"},{\"name\":\"stop\"},{\"name\":\"cont\"},"
-	       "{\"name\":\"quit\"}]}");
+	       "{\"name\":\"quit\"},{\"name\":\"memstat-set-period\"},"
+	       "{\"name\":\"memstat-ping\"}]}");
+}
+
+#define SET_PERIOD(args) "{\"execute\":\"memstat-set-period\",\"arguments\":" args "}"
+#define PING "{\"execute\":\"memstat-ping\"}"
+
+/* memstat-set-period and memstat-ping: arguments, no device, posting, the ack. */
+static void test_memstat_commands(void **state)
+{
+	struct control_session s = negotiated();
+
+	(void)state;
+	src.dev = NULL;
+	EXPECT(&s, PING, GENERIC("no memstat device (the VMM runs with --no-memstat or "
+				 "--e820-file)"));
+	EXPECT(&s, SET_PERIOD("{\"period-ms\":5}"),
+	       GENERIC("no memstat device (the VMM runs with --no-memstat or --e820-file)"));
+	EXPECT(&s, SET_PERIOD("{\"period-ms\":5,\"x\":1}"), GENERIC("Parameter 'x' is unexpected"));
+	src.dev = (struct memstat_dev *)&mons; /* any non-NULL handle */
+	EXPECT(&s, SET_PERIOD("{}"), GENERIC("Parameter 'period-ms' is missing"));
+	EXPECT(&s, SET_PERIOD("{\"period-ms\":\"5\"}"),
+	       GENERIC("Invalid parameter type for 'period-ms', expected: integer"));
+	EXPECT(&s, SET_PERIOD("{\"period-ms\":1.5}"),
+	       GENERIC("Invalid parameter type for 'period-ms', expected: integer"));
+	EXPECT(&s, SET_PERIOD("{\"period-ms\":-1}"),
+	       GENERIC("Parameter 'period-ms' expects a value from 0 to 3600000 (milliseconds), "
+		       "not -1"));
+	EXPECT(&s, SET_PERIOD("{\"period-ms\":3600001}"),
+	       GENERIC("Parameter 'period-ms' expects a value from 0 to 3600000 (milliseconds), "
+		       "not 3600001"));
+	EXPECT(&s, SET_PERIOD("{\"period-ms\":5,\"x\":1}"), GENERIC("Parameter 'x' is unexpected"));
+	assert_int_equal(last_period, 0xffffffff); /* nothing reached the device */
+
+	/* Refusals of the device, in words. */
+	fake_post_ret = -ENODEV;
+	EXPECT(&s, PING, GENERIC("cannot post PING: the memstat device is not running (driver "
+				 "not at DRIVER_OK, or device FAILED)"));
+	fake_post_ret = -ENOTSUP;
+	EXPECT(&s, SET_PERIOD("{\"period-ms\":0}"),
+	       GENERIC("cannot post SET_PERIOD 0 ms: the guest's driver did not take the command "
+		       "ring"));
+	assert_int_equal(last_period, 0);
+	fake_post_ret = -EBUSY;
+	EXPECT(&s, PING, GENERIC("cannot post PING: the memstat command ring is full"));
+	assert_int_equal(wait_calls, 0);
+
+	/* The vCPU has not started (nothing runs the guest): no wait, a clear error. */
+	fake_post_ret = 9;
+	EXPECT(&s, PING, GENERIC("PING posted as command 9, but the vCPU is not-started: the "
+				 "guest acknowledges it when it runs"));
+	/* Header only (no command ring): nothing to wait for. */
+	fake_post_ret = 0;
+	EXPECT(&s, SET_PERIOD("{\"period-ms\":250}"), "{\"return\":{}}");
+	assert_int_equal(last_period, 250);
+	assert_int_equal(wait_calls, 0);
+	src.dev = NULL;
 }
 
 static void test_query_faults(void **state)
@@ -526,6 +620,40 @@ static void test_stop_cont_quit_with_a_vcpu(void **state)
 	EXPECT(&s, "{\"execute\":\"cont\"}", "{\"return\":{}}");
 	assert_int_equal(nr_events, 2);
 
+	/* The memstat commands while the vCPU runs: they wait for the guest's ack. */
+	src.dev = (struct memstat_dev *)&mons;
+	fake_post_ret = 12;
+	fake_wait_ret = 0;
+	fake_ack_result = 0;
+	EXPECT(&s, PING, "{\"return\":{\"id\":12,\"latency-ns\":777}}");
+	assert_true(last_ping_arg != 0);
+	EXPECT(&s, SET_PERIOD("{\"period-ms\":10}"), "{\"return\":{}}");
+	assert_int_equal(last_period, 10);
+	fake_ack_bad_echo = true;
+	{
+		/* The cookie changes per ping: compare up to the figures. */
+		char *got = ask(&s, PING);
+
+		assert_non_null(strstr(got, "the guest acknowledged PING (command 12) echoing 0x"));
+		free(got);
+	}
+	fake_ack_bad_echo = false;
+	fake_ack_result = -22;
+	EXPECT(&s, SET_PERIOD("{\"period-ms\":7}"),
+	       GENERIC("the guest refused SET_PERIOD 7 ms (command 12): error -22"));
+	fake_ack_result = 0;
+	fake_wait_ret = -ETIMEDOUT;
+	EXPECT(&s, PING, GENERIC("the guest did not acknowledge PING (command 12) within "
+				 "1000 ms"));
+	fake_wait_ret = -ENODEV;
+	EXPECT(&s, PING, GENERIC("the memstat device FAILED before the guest acknowledged PING "
+				 "(command 12)"));
+	fake_wait_ret = -ENOENT;
+	EXPECT(&s, PING, GENERIC("PING (command 12) was dropped by a driver reset"));
+	fake_wait_ret = 0;
+	src.dev = NULL;
+	assert_int_equal(nr_events, 2);
+
 	/* Stop again, then quit while paused: the vCPU leaves its parking place. */
 	EXPECT(&s, "{\"execute\":\"stop\"}", "{\"return\":{}}");
 	EXPECT(&s, "{\"execute\":\"quit\"}", "{\"return\":{}}");
@@ -608,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_id_is_echoed_whatever_its_type),
 		cmocka_unit_test(test_commands_refuse_unknown_parameters),
 		cmocka_unit_test(test_query_commands),
+		cmocka_unit_test(test_memstat_commands),
 		cmocka_unit_test(test_query_faults),
 		cmocka_unit_test(test_query_dimms),
 		cmocka_unit_test(test_query_stats),

@@ -238,9 +238,9 @@ static void tag_rule_follows_the_abi(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		bool want = cases[i].valid || cases[i].tag == MEMSTAT_TAG_TSC;
 
-		if (memstat_tag_valid(cases[i].tag) != want)
+		if (memstat_tag_known(cases[i].tag) != want)
 			fail_msg("tag 0x%x: valid %d, expected %d", cases[i].tag,
-				 memstat_tag_valid(cases[i].tag), want);
+				 memstat_tag_known(cases[i].tag), want);
 	}
 }
 
@@ -297,7 +297,7 @@ static void encode_writes_every_figure_once(void **state)
 	assert_int_equal(n, 16 + 2 + 2 * 11 + 8 + 2);
 	assert_int_equal(dropped, 0);
 	for (unsigned int i = 0; i < n; i++) {
-		assert_true(memstat_tag_valid(out[i].tag));
+		assert_true(memstat_tag_known(out[i].tag));
 		assert_int_equal(out[i].reserved[0] | out[i].reserved[1] | out[i].reserved[2], 0);
 		for (unsigned int j = 0; j < i; j++)
 			assert_int_not_equal(out[i].tag, out[j].tag);
@@ -337,7 +337,7 @@ static void encode_skips_what_it_cannot_tag(void **state)
 	n = memstat_encode_stats(out, MEMSTAT_MAX_STATS, &f, NULL);
 	assert_int_equal(n, 16 + 2 + MEMSTAT_MAX_ORDERS + 11 + 8 + 2);
 	for (unsigned int i = 0; i < n; i++) {
-		assert_true(memstat_tag_valid(out[i].tag));
+		assert_true(memstat_tag_known(out[i].tag));
 		for (unsigned int j = 0; j < i; j++)
 			assert_int_not_equal(out[i].tag, out[j].tag);
 	}

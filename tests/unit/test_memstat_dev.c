@@ -14,9 +14,12 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../../vmm/memstat_dev.h"
 #include "../../vmm/layout.h"
@@ -485,6 +488,31 @@ static void test_snapshot_json(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "counters"),
 							    "stats_updates")), 1);
 	json_decref(j);
+
+	/*
+	 * Event arguments are the guest's u64s: one above INT64_MAX stays positive;
+	 * an ack's result (arg[0]) is a negative errno and shows as one.
+	 */
+	push_event(f, MEMSTAT_EVT_WORKLOAD, 0, 0, 1, (1ull << 63) + 5, ~0ull);
+	assert_true(memstat_dev_request_refresh(f->dev) > 0);
+	f->cmd_cons = f->cmd->prod_idx;
+	f->cmd->cons_idx = f->cmd_cons;
+	ring(f, MEMSTAT_DB_CMD);
+	push_event(f, MEMSTAT_EVT_ACK, 0, f->cmd->slots[0].id, (uint64_t)-22, 0, 0);
+	ring(f, MEMSTAT_DB_EVT);
+	snapshot(f);
+	j = memstat_dev_snapshot_json(&f->snap);
+	assert_non_null(j);
+	st = json_array_get(json_object_get(j, "events"), 0);
+	assert_string_equal(json_string_value(json_object_get(st, "type")), "workload");
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(st, "arg"), 0)), 1);
+	assert_true(json_number_value(json_array_get(json_object_get(st, "arg"), 1)) > 9e18);
+	assert_true(json_number_value(json_array_get(json_object_get(st, "arg"), 2)) > 1.8e19);
+	st = json_array_get(json_object_get(j, "events"), 1);
+	assert_string_equal(json_string_value(json_object_get(st, "type")), "ack");
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(st, "arg"), 0)), -22);
+	json_decref(j);
+	assert_not_failed(f);
 }
 
 static void test_refresh_command(void **state)
@@ -575,6 +603,84 @@ static void test_set_period_command(void **state)
 	assert_not_failed(f);
 }
 
+/* The guest, 30 ms late, on another thread: acks every command, echoing arg[0] in arg[1]. */
+static void *late_guest(void *arg)
+{
+	struct fixture *f = arg;
+
+	usleep(30000);
+	while (f->cmd_cons != f->cmd->prod_idx) {
+		struct memstat_msg *m =
+			&f->cmd->slots[f->cmd_cons & (f->hdr->cmd_ring_size - 1)];
+
+		push_event(f, MEMSTAT_EVT_ACK, 0, m->id, 0, m->arg[0], 0);
+		f->cmd_cons++;
+	}
+	f->cmd->cons_idx = f->cmd_cons;
+	ring(f, MEMSTAT_DB_CMD);
+	ring(f, MEMSTAT_DB_EVT);
+	return NULL;
+}
+
+/* PING, and waiting for acks: in time, already there, never, unknown, reset, FAILED. */
+static void test_ping_and_wait_ack(void **state)
+{
+	struct fixture *f = *state;
+	struct memstat_ack ack;
+	pthread_t t;
+	int64_t id, id2;
+
+	assert_int_equal(memstat_dev_ping(f->dev, 1), -ENODEV);
+	handshake(f, GOOD_FEATURES);
+	id = memstat_dev_ping(f->dev, 0x1234567890abcdefull);
+	assert_true(id > 0);
+	assert_int_equal(f->cmd->slots[0].type, MEMSTAT_CMD_PING);
+	assert_int_equal(f->cmd->slots[0].arg[0], 0x1234567890abcdefull);
+	/* Pings are never coalesced: each is a round trip of its own. */
+	id2 = memstat_dev_ping(f->dev, 7);
+	assert_int_equal(id2, id + 1);
+	assert_int_equal(pthread_create(&t, NULL, late_guest, f), 0);
+	assert_int_equal(memstat_dev_wait_ack(f->dev, (uint32_t)id, 5000, &ack), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(ack.id, id);
+	assert_int_equal(ack.type, MEMSTAT_CMD_PING);
+	assert_int_equal(ack.result, 0);
+	assert_int_equal(ack.arg[1], 0x1234567890abcdefull);
+	assert_true(ack.latency_ns >= 20000000);
+	/* An ack that came before the wait is found at once. */
+	assert_int_equal(memstat_dev_wait_ack(f->dev, (uint32_t)id2, 1, &ack), 0);
+	assert_int_equal(ack.arg[1], 7);
+	/* Never acked: a timeout of about the time asked. */
+	id = memstat_dev_ping(f->dev, 8);
+	{
+		struct timespec t0, t1;
+		long ms;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		assert_int_equal(memstat_dev_wait_ack(f->dev, (uint32_t)id, 50, &ack), -ETIMEDOUT);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+		assert_true(ms >= 45 && ms < 1000);
+	}
+	/* Ids never posted. */
+	assert_int_equal(memstat_dev_wait_ack(f->dev, 0, 10, &ack), -ENOENT);
+	assert_int_equal(memstat_dev_wait_ack(f->dev, 999, 10, &ack), -ENOENT);
+	/* A driver reset drops the outstanding ping. */
+	set_status(f, 0);
+	assert_int_equal(memstat_dev_wait_ack(f->dev, (uint32_t)id, 1000, &ack), -ENOENT);
+	f->cmd_cons = f->evt_prod = 0;
+	f->evt->prod_idx = 0;
+	f->cmd->cons_idx = 0;
+	handshake(f, GOOD_FEATURES);
+	id = memstat_dev_ping(f->dev, 9);
+	assert_true(id > 0);
+	assert_not_failed(f);
+	/* FAILED: no ack will come, the wait says so. */
+	ring(f, 0x99);
+	assert_int_equal(memstat_dev_wait_ack(f->dev, (uint32_t)id, 1000, &ack), -ENODEV);
+	assert_int_equal(memstat_dev_ping(f->dev, 1), -ENODEV);
+}
+
 static void test_command_ring_full(void **state)
 {
 	struct fixture *f = *state;
@@ -587,7 +693,11 @@ static void test_command_ring_full(void **state)
 		if (!first)
 			first = id;
 	}
+	/* A refusal changes nothing: the header keeps the period the guest runs. */
 	assert_int_equal(memstat_dev_set_period(f->dev, 1), -EBUSY);
+	assert_int_equal(f->hdr->stats_period_ms, MEMSTAT_DEV_CMD_RING_SIZE - 1);
+	snapshot(f);
+	assert_int_equal(f->snap.stats_period_ms, MEMSTAT_DEV_CMD_RING_SIZE - 1);
 	assert_int_equal(memstat_dev_request_refresh(f->dev), -EBUSY);
 	/* The guest consumes but does not ack: slots free, commands still outstanding. */
 	f->cmd_cons = f->cmd->prod_idx;
@@ -1129,17 +1239,17 @@ static const struct hostile_case hostile_cases[] = {
 	{ "doorbell_byte_write", db_byte, MEMSTAT_FAIL_DOORBELL, "1-byte write to doorbell" },
 	{ "doorbell_word_write", db_word, MEMSTAT_FAIL_DOORBELL, "2-byte write to doorbell" },
 	{ "evt_producer_one_past_ring", evt_prod_65, MEMSTAT_FAIL_RING_INDEX,
-	  "event ring producer index 0x41 is 65 entries ahead of 0x0 (ring size 64)" },
+	  "event ring producer index 0x41 is 65 entries ahead of the consumer index 0x0 (ring size 64)" },
 	{ "evt_producer_300_ahead", evt_prod_300, MEMSTAT_FAIL_RING_INDEX,
 	  "producer index 0x12c is 300 entries ahead" },
 	{ "evt_producer_half_way", evt_prod_half, MEMSTAT_FAIL_RING_INDEX,
 	  "0x8000 is 32768 entries ahead" },
 	{ "evt_producer_backwards", evt_prod_back, MEMSTAT_FAIL_RING_INDEX,
-	  "producer index 0x1 moved back 1 entries behind the consumer index 0x2" },
+	  "producer index 0x1 moved back 1 entries from 0x2 (ring size 64)" },
 	{ "evt_producer_backwards_across_zero", evt_prod_back_from_zero, MEMSTAT_FAIL_RING_INDEX,
 	  "0xffff moved back 1 entries" },
 	{ "evt_producer_jump_across_wrap", evt_prod_wrap_jump, MEMSTAT_FAIL_RING_INDEX,
-	  "producer index 0x24 is 100 entries ahead of 0xffc0" },
+	  "producer index 0x24 is 100 entries ahead of the consumer index 0xffc0" },
 	{ "evt_type_zero", evt_type_zero, MEMSTAT_FAIL_RING_ENTRY, "event 0x0 has unknown type 0" },
 	{ "evt_type_four", evt_type_four, MEMSTAT_FAIL_RING_ENTRY, "unknown type 4" },
 	{ "evt_type_ffff", evt_type_ffff, MEMSTAT_FAIL_RING_ENTRY, "unknown type 65535" },
@@ -1161,9 +1271,9 @@ static const struct hostile_case hostile_cases[] = {
 	{ "evt_bad_entry_after_good_ones", evt_bad_after_good, MEMSTAT_FAIL_RING_ENTRY,
 	  "event 0x2 has unknown type 9" },
 	{ "cmd_consumer_past_producer", cmd_cons_past_prod, MEMSTAT_FAIL_RING_INDEX,
-	  "command ring consumer index 0x2 is 1 entries past the producer index 0x1" },
+	  "command ring consumer index 0x2 is 1 entries ahead of the producer index 0x1" },
 	{ "cmd_consumer_with_no_commands", cmd_cons_no_commands, MEMSTAT_FAIL_RING_INDEX,
-	  "consumer index 0x1234 is 4660 entries past" },
+	  "consumer index 0x1234 is 4660 entries ahead" },
 	{ "cmd_consumer_backwards", cmd_cons_back, MEMSTAT_FAIL_RING_INDEX,
 	  "consumer index 0x1 moved back 1 entries from 0x2" },
 	{ "cmd_consumer_backwards_across_zero", cmd_cons_wrap, MEMSTAT_FAIL_RING_INDEX,
@@ -1247,6 +1357,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refresh_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refresh_coalescing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_period_command, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ping_and_wait_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_command_ring_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_ring_wraps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_command_ring_wraps, setup, teardown),

@@ -94,13 +94,6 @@ void memstat_stats_layout(const struct memstat_figures *f, struct memstat_layout
 bool memstat_same_layout(const struct memstat_layout *a, const struct memstat_layout *b);
 
 /*
- * Whether ABI version 1 defines @tag (the same rule the device applies):
- * virtio's 0-15, the meminfo tags, the free-area tags of zones below
- * MEMSTAT_MAX_ZONES, the vmstat tags, TSC and UPDATES.
- */
-bool memstat_tag_valid(u16 tag);
-
-/*
  * Encode @f as tag/value pairs into @out (room for @max): virtio tags in
  * order, the known meminfo tags, free areas zone by zone, vmstat events,
  * then TSC and UPDATES. Every tag is valid and appears once. Returns the

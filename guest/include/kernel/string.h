@@ -19,6 +19,7 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
+char *strstr(const char *hay, const char *needle);
 #endif
 
 #endif /* KERNEL_STRING_H */

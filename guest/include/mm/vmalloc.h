@@ -123,10 +123,11 @@ void vfree(const void *addr);
 
 /*
  * Map @count pages the caller owns (any zone, highmem included) virtually
- * contiguously with the PTE bits @prot (0: kernel data, write-back). @flags:
- * VM_MAP (others ignored, as Linux mostly does). 0 @prot means
- * vmalloc_prot_kernel(). NULL if @count is 0 or
- * beyond the RAM there is, or no space/memory.
+ * contiguously with the PTE bits @prot (0: kernel data, write-back, i.e.
+ * vmalloc_prot_kernel()). @flags: VM_MAP, VM_NO_GUARD; anything else
+ * (VM_ALLOC would let vfree() free the caller's pages) is refused with one
+ * line. NULL if refused, if @count is 0 or beyond the RAM there is, or no
+ * space/memory.
  */
 void *vmap(struct page **pages, unsigned int count, unsigned long flags, u64 prot);
 
@@ -154,7 +155,8 @@ unsigned long vmalloc_nr_areas(void);
  * One /proc/vmallocinfo line for @v, without the newline, into @buf:
  * "0x<start>-0x<end> <size> <caller> [pages=N] [phys=0x...] ioremap|vmalloc|vmap"
  * (size and end include the guard page, as in Linux). Returns its length.
- * A line is at most VMALLOCINFO_LINE_MAX bytes with its NUL.
+ * A line is at most VMALLOCINFO_LINE_MAX bytes with its NUL; a smaller
+ * @size cuts it (never written past).
  */
 #define VMALLOCINFO_LINE_MAX 160
 int vmallocinfo_format(const struct vm_struct *v, char *buf, size_t size);

@@ -46,59 +46,41 @@ const struct exception_table_entry *search_exception_tables(unsigned long ip)
 	return NULL;
 }
 
-int probe_read_u8(const void *addr, u8 *val)
-{
-	long ret = 0;
-	u8 v = 0;
+/*
+ * probe_read_<type>() and probe_write_<type>() (asm/extable.h): one MOV
+ * each, its size taken from the value's register, with a table entry that
+ * resumes after it. The result stays in RAX, which the fixup sets.
+ */
+#define DEFINE_PROBES(type)                                                 \
+	int probe_read_##type(const void *addr, type *val)                  \
+	{                                                                   \
+		long ret = 0;                                               \
+		type v = 0;                                                 \
+									    \
+		asm volatile("1:	mov (%[addr]), %[v]\n"              \
+			     "2:\n\t" EX_TABLE(1b, 2b)                       \
+			     : "+a"(ret), [v] "+r"(v)                       \
+			     : [addr] "r"(addr)                             \
+			     : "memory");                                   \
+		if (!ret)                                                   \
+			*val = v;                                           \
+		return (int)ret;                                            \
+	}                                                                   \
+									    \
+	int probe_write_##type(void *addr, type val)                        \
+	{                                                                   \
+		long ret = 0;                                               \
+									    \
+		asm volatile("1:	mov %[v], (%[addr])\n"              \
+			     "2:\n\t" EX_TABLE(1b, 2b)                       \
+			     : "+a"(ret)                                    \
+			     : [addr] "r"(addr), [v] "r"(val)               \
+			     : "memory");                                   \
+		return (int)ret;                                            \
+	}
 
-	asm volatile("1:	movb (%[addr]), %[v]\n"
-		     "2:\n\t" EX_TABLE(1b, 2b)
-		     : "+a"(ret), [v] "+q"(v)
-		     : [addr] "r"(addr)
-		     : "memory");
-	if (!ret)
-		*val = v;
-	return (int)ret;
-}
-
-int probe_write_u8(void *addr, u8 val)
-{
-	long ret = 0;
-
-	asm volatile("1:	movb %[v], (%[addr])\n"
-		     "2:\n\t" EX_TABLE(1b, 2b)
-		     : "+a"(ret)
-		     : [addr] "r"(addr), [v] "q"(val)
-		     : "memory");
-	return (int)ret;
-}
-
-int probe_read_u64(const void *addr, u64 *val)
-{
-	long ret = 0;
-	u64 v = 0;
-
-	asm volatile("1:	movq (%[addr]), %[v]\n"
-		     "2:\n\t" EX_TABLE(1b, 2b)
-		     : "+a"(ret), [v] "+r"(v)
-		     : [addr] "r"(addr)
-		     : "memory");
-	if (!ret)
-		*val = v;
-	return (int)ret;
-}
-
-int probe_write_u64(void *addr, u64 val)
-{
-	long ret = 0;
-
-	asm volatile("1:	movq %[v], (%[addr])\n"
-		     "2:\n\t" EX_TABLE(1b, 2b)
-		     : "+a"(ret)
-		     : [addr] "r"(addr), [v] "r"(val)
-		     : "memory");
-	return (int)ret;
-}
+DEFINE_PROBES(u8)
+DEFINE_PROBES(u64)
 
 /*
  * The fetch fault's RIP is @addr itself, so there is no table entry to

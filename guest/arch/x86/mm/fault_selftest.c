@@ -36,17 +36,6 @@
 #define TEST_BYTE_OFFSET 8
 #define TEST_BYTE 0x5a
 
-static bool contains(const char *s, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; s && *s; s++) {
-		if (!memcmp(s, needle, n))
-			return true;
-	}
-	return false;
-}
-
 /* Check the record of the last probe fault: address, error code, a probe's RIP. */
 static void expect_fault(struct selftest *t, unsigned long addr, unsigned long error_code,
 			 const char *what)
@@ -55,7 +44,7 @@ static void expect_fault(struct selftest *t, unsigned long addr, unsigned long e
 
 	EXPECT_EQ(t, f->addr, addr);
 	EXPECT_EQ(t, f->error_code, error_code);
-	EXPECT_TRUE(t, contains(f->what, what));
+	EXPECT_TRUE(t, strstr(f->what, what));
 	printk("    # 0x%lx err 0x%lx rip 0x%lx: %s\n", f->addr, f->error_code, f->ip, f->what);
 }
 
@@ -135,7 +124,7 @@ static void write_to_read_only_named(struct selftest *t)
 	EXPECT_EQ(t, probe_write_u8((void *)(va + TEST_BYTE_OFFSET), 1), -EFAULT);
 	expect_fault(t, va + TEST_BYTE_OFFSET, X86_PF_PROT | X86_PF_WRITE,
 		     "write to a read-only mapping: fixmap slot 1 (FIX_FAULT_TEST_RO) [pte 0x");
-	EXPECT_TRUE(t, contains(probe_last_fault()->what, " 4K ro "));
+	EXPECT_TRUE(t, strstr(probe_last_fault()->what, " 4K ro "));
 	EXPECT_EQ(t, ((u8 *)page_address(page))[TEST_BYTE_OFFSET], TEST_BYTE);
 	clear_fixmap(FIX_FAULT_TEST_RO);
 	/* Cleared: now it is not present, and still named by its slot. */
@@ -170,7 +159,7 @@ static void nx_fetch_named(struct selftest *t)
 	expect_fault(t, va, X86_PF_PROT | X86_PF_INSTR,
 		     "instruction fetch from an NX mapping: fixmap slot 2 (FIX_FAULT_TEST_NX)");
 	EXPECT_EQ(t, probe_last_fault()->ip, va);
-	EXPECT_TRUE(t, contains(probe_last_fault()->what, " 4K RW NX]"));
+	EXPECT_TRUE(t, strstr(probe_last_fault()->what, " 4K RW NX]"));
 	__set_fixmap(FIX_FAULT_TEST_NX, pa, prot & ~(u64)_PAGE_NX);
 	EXPECT_EQ(t, probe_exec((void *)va), 0);
 	clear_fixmap(FIX_FAULT_TEST_NX);
@@ -256,7 +245,7 @@ static void layout_regions_named(struct selftest *t)
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		fault_describe(cases[i].addr, 0, buf, sizeof(buf));
-		if (!contains(buf, cases[i].what))
+		if (!strstr(buf, cases[i].what))
 			selftest_check(t, false, __FILE__, __LINE__, "0x%lx: \"%s\" lacks \"%s\"",
 				       cases[i].addr, buf, cases[i].what);
 	}

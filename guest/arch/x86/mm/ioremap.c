@@ -122,35 +122,23 @@ err_free_memtype:
 	return NULL;
 }
 
-void *ioremap(phys_addr_t phys_addr, unsigned long size)
-{
-	return __ioremap_caller(phys_addr, size, _PAGE_CACHE_MODE_UC_MINUS,
-				__builtin_return_address(0), false);
-}
+/*
+ * One ioremap flavour per cache mode (asm/ioremap.h). Each is a function
+ * of its own so __builtin_return_address(0) names its caller for
+ * vmallocinfo.
+ */
+#define DEFINE_IOREMAP(name, pcm)                                                        \
+	void *name(phys_addr_t phys_addr, unsigned long size)                            \
+	{                                                                                \
+		return __ioremap_caller(phys_addr, size, pcm, __builtin_return_address(0), \
+					false);                                          \
+	}
 
-void *ioremap_uc(phys_addr_t phys_addr, unsigned long size)
-{
-	return __ioremap_caller(phys_addr, size, _PAGE_CACHE_MODE_UC,
-				__builtin_return_address(0), false);
-}
-
-void *ioremap_wc(phys_addr_t phys_addr, unsigned long size)
-{
-	return __ioremap_caller(phys_addr, size, _PAGE_CACHE_MODE_WC,
-				__builtin_return_address(0), false);
-}
-
-void *ioremap_wt(phys_addr_t phys_addr, unsigned long size)
-{
-	return __ioremap_caller(phys_addr, size, _PAGE_CACHE_MODE_WT,
-				__builtin_return_address(0), false);
-}
-
-void *ioremap_cache(phys_addr_t phys_addr, unsigned long size)
-{
-	return __ioremap_caller(phys_addr, size, _PAGE_CACHE_MODE_WB,
-				__builtin_return_address(0), false);
-}
+DEFINE_IOREMAP(ioremap, _PAGE_CACHE_MODE_UC_MINUS)
+DEFINE_IOREMAP(ioremap_uc, _PAGE_CACHE_MODE_UC)
+DEFINE_IOREMAP(ioremap_wc, _PAGE_CACHE_MODE_WC)
+DEFINE_IOREMAP(ioremap_wt, _PAGE_CACHE_MODE_WT)
+DEFINE_IOREMAP(ioremap_cache, _PAGE_CACHE_MODE_WB)
 
 void iounmap(const volatile void *addr)
 {

@@ -24,9 +24,7 @@
 #include "asm/processor-flags.h"
 #include "asm/set_memory.h"
 #include "kernel/printk.h"
-#include "mm/gfp.h"
 #include "mm/page.h"
-#include "mm/page_alloc.h"
 
 /* head.S's tables and the linker's section bounds (kernel.lds). */
 extern u64 early_pdpt_kernel[PTRS_PER_TABLE];
@@ -50,16 +48,13 @@ static u64 image_prot(unsigned long va, u64 nx, u64 global)
 	return base | _PAGE_RW | nx;
 }
 
-/* A zeroed buddy page for a page table, counted in PageTables; its direct-map address. */
-static u64 *alloc_table(phys_addr_t *pa)
+/* Give back the new directory and the page tables already below it: nothing was linked. */
+static void free_new_tables(u64 *pd, phys_addr_t pd_pa, unsigned long img_start,
+			    unsigned long end)
 {
-	unsigned long pfn = get_zeroed_page_pfn(GFP_KERNEL);
-
-	if (!pfn)
-		return NULL;
-	pgtable_nr_tables++;
-	*pa = PFN_PHYS(pfn);
-	return __va(*pa);
+	for (unsigned long va = img_start; va < end; va += PMD_SIZE)
+		pgtable_free_table(pd[pmd_index(va)] & PTE_PFN_MASK);
+	pgtable_free_table(pd_pa);
 }
 
 /*
@@ -78,7 +73,7 @@ void mark_rodata_ro(void)
 	phys_addr_t pd_pa;
 	u64 *pd;
 
-	pd = alloc_table(&pd_pa);
+	pd = pgtable_alloc_table(&pd_pa);
 	if (!pd) {
 		printk("Write protecting the kernel: no page for its page directory, left RWX\n");
 		return;
@@ -89,13 +84,12 @@ void mark_rodata_ro(void)
 	for (unsigned long va = img_start; va < img_end; va += PMD_SIZE) {
 		u64 base = early_pd_ident[pmd_index(va)] & PTE_PFN_MASK;
 		phys_addr_t pt_pa;
-		u64 *pt = alloc_table(&pt_pa);
+		u64 *pt = pgtable_alloc_table(&pt_pa);
 
 		if (!pt) {
 			printk("Write protecting the kernel: no page table left, left RWX\n");
-			free_pages_pfn(PHYS_PFN(pd_pa), 0);
-			pgtable_nr_tables--;
-			return; /* the page tables made so far are leaked: a boot-time dead end */
+			free_new_tables(pd, pd_pa, img_start, va);
+			return;
 		}
 		for (unsigned int j = 0; j < PTRS_PER_TABLE; j++) {
 			unsigned long p = va + j * PAGE_SIZE;

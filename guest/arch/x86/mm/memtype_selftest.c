@@ -36,6 +36,23 @@ static bool need_pat(struct selftest *t)
 	return false;
 }
 
+/*
+ * 2^@order RAM pages for a RAM case, their physical address in *@pa, or
+ * NULL with the case skipped (no PAT) or failed (no memory).
+ */
+static struct page *need_pat_ram(struct selftest *t, unsigned int order, u64 *pa)
+{
+	struct page *page;
+
+	if (!need_pat(t))
+		return NULL;
+	page = alloc_pages(GFP_KERNEL, order);
+	if (!EXPECT_TRUE(t, page))
+		return NULL;
+	*pa = PFN_PHYS(page_to_pfn(page));
+	return page;
+}
+
 /* A page-aligned non-RAM address above every E820 entry. */
 static u64 far_nonram(void)
 {
@@ -62,15 +79,13 @@ static enum page_cache_mode wb_after_mtrr(u64 start, u64 end)
 /* RAM: one type per page, WB by default; a second, different type is refused. */
 static void ram_one_type_per_page(struct selftest *t)
 {
-	struct page *page = alloc_pages(GFP_KERNEL, 1);
 	enum page_cache_mode nt = _PAGE_CACHE_MODE_NUM;
 	unsigned long n = memtype_nr_entries();
 	u64 pa;
+	struct page *page = need_pat_ram(t, 1, &pa);
 
-	if (!need_pat(t))
+	if (!page)
 		return;
-	ASSERT_TRUE(t, page);
-	pa = PFN_PHYS(page_to_pfn(page));
 	EXPECT_EQ(t, pat_pagerange_is_ram(pa, pa + 2 * PAGE_SIZE), 1);
 	EXPECT_EQ(t, memtype_lookup(pa), _PAGE_CACHE_MODE_WB);
 	EXPECT_EQ(t, memtype_reserve(pa, pa + PAGE_SIZE, _PAGE_CACHE_MODE_UC_MINUS, &nt), 0);
@@ -106,14 +121,12 @@ static void ram_one_type_per_page(struct selftest *t)
 /* Freeing the middle of a RAM reservation leaves its two ends typed. */
 static void ram_free_middle(struct selftest *t)
 {
-	struct page *page = alloc_pages(GFP_KERNEL, 2);
 	unsigned long n = memtype_nr_entries();
 	u64 pa;
+	struct page *page = need_pat_ram(t, 2, &pa);
 
-	if (!need_pat(t))
+	if (!page)
 		return;
-	ASSERT_TRUE(t, page);
-	pa = PFN_PHYS(page_to_pfn(page));
 	ASSERT_EQ(t, memtype_reserve(pa, pa + 4 * PAGE_SIZE, _PAGE_CACHE_MODE_WC, NULL), 0);
 	EXPECT_EQ(t, memtype_free(pa + PAGE_SIZE, pa + 3 * PAGE_SIZE), 0);
 	EXPECT_EQ(t, memtype_nr_entries(), n + 2);

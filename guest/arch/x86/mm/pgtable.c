@@ -35,7 +35,6 @@ unsigned long nr_tlb_flush_all;
  */
 #define TLB_FLUSH_CEILING 33
 
-
 /* Leaf bits for kernel data, NX only where the CPU has it enabled. */
 u64 pgtable_prot_kernel_data(void)
 {
@@ -80,7 +79,7 @@ static u64 *alloc_table_buddy(phys_addr_t *pa_out)
 }
 
 /* A zeroed page-table page: memblock during boot, the buddy allocator after. */
-static u64 *alloc_table(phys_addr_t *pa_out)
+u64 *pgtable_alloc_table(phys_addr_t *pa_out)
 {
 	phys_addr_t pa;
 	u64 *table;
@@ -104,6 +103,12 @@ static u64 *alloc_table(phys_addr_t *pa_out)
 	return table;
 }
 
+void pgtable_free_table(phys_addr_t pa)
+{
+	free_pages_pfn(PHYS_PFN(pa), 0);
+	pgtable_nr_tables--;
+}
+
 /*
  * The table below entry @idx of @table, allocated if the entry is empty.
  * Sets *@err to -EINVAL if the entry is a large leaf (or unreachable),
@@ -121,7 +126,7 @@ static u64 *next_table(u64 *table, unsigned int idx, int *err)
 			*err = -EINVAL;
 		return next;
 	}
-	next = alloc_table(&pa);
+	next = pgtable_alloc_table(&pa);
 	if (!next) {
 		*err = -ENOMEM;
 		return NULL;
@@ -153,10 +158,69 @@ static u64 prot_large_to_4k(u64 prot)
 	return prot;
 }
 
+/* Where kernel_map_range() has got to: the next virtual and physical page, bytes left. */
+struct map_cursor {
+	unsigned long va;
+	phys_addr_t pa;
+	unsigned long size;
+};
+
+/*
+ * Fill @table with leaves of 1 << @shift bytes, from @c's entry on, as far
+ * as the range goes within this table (one walk per table: a 64 GiB direct
+ * map is 32768 2 MiB leaves, and every guest instruction counts here).
+ * -EINVAL if a slot is taken; @c says how far it got.
+ */
+static int fill_leaves(u64 *table, unsigned int shift, u64 prot, struct map_cursor *c)
+{
+	const unsigned long leaf = 1ul << shift;
+
+	for (unsigned int i = (c->va >> shift) & (PTRS_PER_TABLE - 1);
+	     i < PTRS_PER_TABLE && c->size >= leaf; i++) {
+		if (table[i] & _PAGE_PRESENT) {
+			printk("pgtable: 0x%lx is already mapped (entry 0x%llx)\n", c->va,
+			       (unsigned long long)table[i]);
+			return -EINVAL;
+		}
+		table[i] = c->pa | prot;
+		c->va += leaf;
+		c->pa += leaf;
+		c->size -= leaf;
+	}
+	return 0;
+}
+
+/* Whether the cursor may take a leaf of @size bytes here: both addresses aligned, enough left. */
+static bool fits_leaf(const struct map_cursor *c, unsigned long size)
+{
+	return aligned(c->va, size) && aligned(c->pa, size) && c->size >= size;
+}
+
+/*
+ * Clear every leaf kernel_map_range() wrote in [@va, @end) (all present,
+ * of any size) and flush: a failed map leaves nothing behind. The tables
+ * it allocated stay, as after an unmap.
+ */
+static void unmap_new_leaves(unsigned long va, unsigned long end)
+{
+	const unsigned long start = va;
+
+	while (va < end) {
+		unsigned int shift = PAGE_SHIFT;
+		u64 *slot = pgtable_leaf_ptr(va, &shift);
+
+		if (slot)
+			*slot = 0;
+		va = (va | ((1ul << shift) - 1)) + 1;
+	}
+	flush_tlb_kernel_range(start, end);
+}
+
 /* Map a kernel range (see asm/pgtable.h). */
 int kernel_map_range(unsigned long va, phys_addr_t pa, unsigned long size, u64 prot,
 		     unsigned int flags)
 {
+	struct map_cursor c = { .va = va, .pa = pa, .size = size };
 	u64 large_prot;
 	int err = 0;
 
@@ -168,61 +232,33 @@ int kernel_map_range(unsigned long va, phys_addr_t pa, unsigned long size, u64 p
 		return -EINVAL;
 	}
 	prot |= _PAGE_PRESENT;
+	/* 1 GiB leaves have the same bit layout as 2 MiB ones (PSE, PAT at bit 12). */
 	large_prot = prot_4k_to_large(prot);
-	while (size) {
+	while (c.size && !err) {
 		u64 *pud, *pmd, *pte;
-		unsigned int i;
 
-		pud = next_table(early_pml4, pgd_index(va), &err);
+		pud = next_table(early_pml4, pgd_index(c.va), &err);
 		if (!pud)
-			return err;
-		if ((flags & PGTABLE_MAP_HUGE) && aligned(va, PUD_SIZE) && aligned(pa, PUD_SIZE) &&
-		    size >= PUD_SIZE) {
-			/* 1 GiB leaves: same bit layout as 2 MiB ones (PSE, PAT at bit 12). */
-			for (i = pud_index(va); i < PTRS_PER_TABLE && size >= PUD_SIZE; i++) {
-				if (pud[i] & _PAGE_PRESENT)
-					return -EINVAL;
-				pud[i] = pa | large_prot;
-				va += PUD_SIZE;
-				pa += PUD_SIZE;
-				size -= PUD_SIZE;
-			}
+			break;
+		if ((flags & PGTABLE_MAP_HUGE) && fits_leaf(&c, PUD_SIZE)) {
+			err = fill_leaves(pud, PUD_SHIFT, large_prot, &c);
 			continue;
 		}
-		pmd = next_table(pud, pud_index(va), &err);
+		pmd = next_table(pud, pud_index(c.va), &err);
 		if (!pmd)
-			return err;
-		if ((flags & PGTABLE_MAP_LARGE) && aligned(va, PMD_SIZE) && aligned(pa, PMD_SIZE) &&
-		    size >= PMD_SIZE) {
-			/*
-			 * Fill this page directory with 2 MiB leaves as far as the
-			 * range goes, without walking again (a 64 GiB direct map is
-			 * 32768 of them, and every guest instruction counts here).
-			 */
-			for (i = pmd_index(va); i < PTRS_PER_TABLE && size >= PMD_SIZE; i++) {
-				if (pmd[i] & _PAGE_PRESENT)
-					return -EINVAL;
-				pmd[i] = pa | large_prot;
-				va += PMD_SIZE;
-				pa += PMD_SIZE;
-				size -= PMD_SIZE;
-			}
+			break;
+		if ((flags & PGTABLE_MAP_LARGE) && fits_leaf(&c, PMD_SIZE)) {
+			err = fill_leaves(pmd, PMD_SHIFT, large_prot, &c);
 			continue;
 		}
-		pte = next_table(pmd, pmd_index(va), &err);
+		pte = next_table(pmd, pmd_index(c.va), &err);
 		if (!pte)
-			return err;
-		/* Fill this page table as far as the range goes, without walking again. */
-		for (i = pte_index(va); i < PTRS_PER_TABLE && size; i++) {
-			if (pte[i] & _PAGE_PRESENT)
-				return -EINVAL;
-			pte[i] = pa | prot;
-			va += PAGE_SIZE;
-			pa += PAGE_SIZE;
-			size -= PAGE_SIZE;
-		}
+			break;
+		err = fill_leaves(pte, PAGE_SHIFT, prot, &c);
 	}
-	return 0;
+	if (err)
+		unmap_new_leaves(va, c.va);
+	return err;
 }
 
 /* The leaf slot for @va (see asm/pgtable.h). */
@@ -317,7 +353,7 @@ int pgtable_split_large(unsigned long va)
 	prot = entry & ~(PTE_PFN_MASK & ~_PAGE_PAT_LARGE);
 	if (shift == PMD_SHIFT)
 		prot = prot_large_to_4k(prot);
-	table = alloc_table(&table_pa);
+	table = pgtable_alloc_table(&table_pa);
 	if (!table)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)

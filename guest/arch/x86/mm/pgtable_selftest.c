@@ -115,6 +115,44 @@ static void split_moves_pat_bit(struct selftest *t)
 	__free_pages(page, LARGE_ORDER);
 }
 
+/*
+ * A map that runs into a present page leaves nothing of itself behind,
+ * whatever the leaf size it had reached:
+ *
+ *   va: [ free | free | taken | free ]   map 4 pages -> -EINVAL, pages 0-1 free
+ *   va: [ 2 MiB (free)      | taken ]    map 2 MiB + 4 KiB, large -> -EINVAL, no 2 MiB leaf
+ */
+static void failed_map_leaves_nothing(struct selftest *t)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, LARGE_ORDER);
+	unsigned long va = SCRATCH_VA + 3 * PUD_SIZE;
+	u64 prot = pgtable_prot_kernel_data();
+	unsigned int shift;
+	phys_addr_t pa;
+
+	if (!page) {
+		selftest_skip(t, "no free 2 MiB block");
+		return;
+	}
+	pa = PFN_PHYS(page_to_pfn(page));
+	ASSERT_EQ(t, kernel_map_range(va + 2 * PAGE_SIZE, pa, PAGE_SIZE, prot, 0), 0);
+	EXPECT_EQ(t, kernel_map_range(va, pa, TEST_PAGES * PAGE_SIZE, prot, 0), -EINVAL);
+	EXPECT_EQ(t, pgtable_lookup(va, &shift), 0);
+	EXPECT_EQ(t, pgtable_lookup(va + PAGE_SIZE, &shift), 0);
+	EXPECT_EQ(t, pgtable_lookup(va + 2 * PAGE_SIZE, &shift) & PTE_PFN_MASK, pa);
+	EXPECT_EQ(t, pgtable_lookup(va + 3 * PAGE_SIZE, &shift), 0);
+	EXPECT_EQ(t, kernel_unmap_range(va + 2 * PAGE_SIZE, PAGE_SIZE), 0);
+
+	va += PUD_SIZE;
+	ASSERT_EQ(t, kernel_map_range(va + PMD_SIZE, pa, PAGE_SIZE, prot, 0), 0);
+	EXPECT_EQ(t, kernel_map_range(va, pa, PMD_SIZE + PAGE_SIZE, prot, PGTABLE_MAP_LARGE),
+		  -EINVAL);
+	EXPECT_EQ(t, pgtable_lookup(va, &shift), 0);
+	EXPECT_EQ(t, pgtable_lookup(va + PMD_SIZE, &shift) & PTE_PFN_MASK, pa);
+	EXPECT_EQ(t, kernel_unmap_range(va + PMD_SIZE, PAGE_SIZE), 0);
+	__free_pages(page, LARGE_ORDER);
+}
+
 /* A long range flush is one full flush; a short one is none. */
 static void range_flush_ceiling(struct selftest *t)
 {
@@ -141,6 +179,6 @@ static void bad_arguments_refused(struct selftest *t)
 static const struct selftest_case pgtable_cases[] = {
 	SELFTEST_CASE(map_write_read_unmap),   SELFTEST_CASE(pte_slot_is_the_mapping),
 	SELFTEST_CASE(split_moves_pat_bit),    SELFTEST_CASE(range_flush_ceiling),
-	SELFTEST_CASE(bad_arguments_refused),
+	SELFTEST_CASE(bad_arguments_refused), SELFTEST_CASE(failed_map_leaves_nothing),
 };
 SELFTEST_SUITE(pgtable, pgtable_cases);

@@ -119,6 +119,27 @@ static char *put_hex(char *p, unsigned long v)
 	return p + HEX_DIGITS;
 }
 
+/* The reverse of put_hex(), for readers of the dump (see asm/ptdump.h). */
+bool ptdump_parse_addr(const char *p, unsigned long *val)
+{
+	unsigned long v = 0;
+
+	if (p[0] != '0' || p[1] != 'x')
+		return false;
+	for (int i = 2; i < PTDUMP_ADDR_LEN; i++) {
+		char c = p[i];
+
+		if (c >= '0' && c <= '9')
+			v = v << 4 | (unsigned long)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v << 4 | (unsigned long)(c - 'a' + 10);
+		else
+			return false;
+	}
+	*val = v;
+	return true;
+}
+
 /* @v in decimal, right-aligned in @width columns, as %*lu. */
 static char *put_dec(char *p, unsigned long v, int width)
 {

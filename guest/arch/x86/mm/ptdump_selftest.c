@@ -19,7 +19,6 @@
 #define SMALL_BUF_SIZE 64
 
 /* Offsets in a dump line (Linux's fixed columns). */
-#define ADDR_FIELD_LEN 18 /* "0x" and 16 hex digits */
 #define FLAGS_LEN 30
 #define COL_USR 0
 #define COL_RW 4
@@ -43,37 +42,16 @@ static char dump_buf[DUMP_BUF_SIZE];
 static struct dump_line lines[MAX_LINES];
 static unsigned int nr_lines;
 
-/* Parse "0x" and 16 hex digits at @p into *@val; false if malformed. */
-static bool parse_addr(const char *p, unsigned long *val)
-{
-	unsigned long v = 0;
-
-	if (p[0] != '0' || p[1] != 'x')
-		return false;
-	for (int i = 2; i < ADDR_FIELD_LEN; i++) {
-		char c = p[i];
-
-		if (c >= '0' && c <= '9')
-			v = v << 4 | (unsigned long)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = v << 4 | (unsigned long)(c - 'a' + 10);
-		else
-			return false;
-	}
-	*val = v;
-	return true;
-}
-
 /* Parse one range line at @p into @l; returns the next line or NULL if malformed. */
 static const char *parse_range(const char *p, struct dump_line *l)
 {
 	static const char units[] = "BKMGTPE";
 	const char *u;
 
-	if (!parse_addr(p, &l->start) || p[ADDR_FIELD_LEN] != '-' ||
-	    !parse_addr(p + ADDR_FIELD_LEN + 1, &l->end))
+	if (!ptdump_parse_addr(p, &l->start) || p[PTDUMP_ADDR_LEN] != '-' ||
+	    !ptdump_parse_addr(p + PTDUMP_ADDR_LEN + 1, &l->end))
 		return NULL;
-	p += 2 * ADDR_FIELD_LEN + 1;
+	p += 2 * PTDUMP_ADDR_LEN + 1;
 	while (*p == ' ')
 		p++;
 	l->size = 0;

@@ -5,7 +5,9 @@
  * to clear, bits to set, in the 4 KiB encoding) applied to every leaf of
  * the range; a large leaf is kept when the change covers it entirely or
  * changes nothing in it (Linux's try_preserve_large_page()), split one
- * level down otherwise, and the walk retries at the same address.
+ * level down otherwise. The splits all come first, the bit changes after
+ * them, so a split that fails (no page for the table) changes nothing;
+ * Linux stops half-way instead.
  */
 #include "asm/cpuid.h"
 #include "asm/direct_map.h"
@@ -16,6 +18,7 @@
 #include "asm/pgtable_types.h"
 #include "asm/set_memory.h"
 #include "kernel/errno.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "mm/mm_init.h"
 #include "mm/page.h"
@@ -47,6 +50,12 @@ static u64 bits_for_large(u64 bits)
 	if (bits & _PAGE_PAT)
 		bits = (bits & ~_PAGE_PAT) | _PAGE_PAT_LARGE;
 	return bits;
+}
+
+/* Whether @x is a multiple of @size (a power of two). */
+static bool aligned_to(unsigned long x, unsigned long size)
+{
+	return !(x & (size - 1));
 }
 
 /* @entry with the change applied (@large: a 2 MiB / 1 GiB leaf, PSE stays). */
@@ -154,58 +163,98 @@ static void cpa_flush_cache(unsigned long start, unsigned long end)
 	asm volatile("mfence" : : : "memory");
 }
 
-/* Linux's __change_page_attr_set_clr(): apply @cpa to its range, then flush once. */
-static int change_page_attr(struct cpa_data *cpa)
+/*
+ * Whether the large leaf @entry of 1 << @shift bytes at @va must be split
+ * for @cpa: the change would alter it and does not cover all of it from
+ * @va on (Linux's try_preserve_large_page() keeping it otherwise).
+ */
+static bool cpa_needs_split(const struct cpa_data *cpa, unsigned long va, u64 entry,
+			    unsigned int shift)
+{
+	unsigned long size = 1ul << shift;
+
+	if (cpa_apply(cpa, entry, true) == entry)
+		return false;
+	return !aligned_to(va, size) || cpa->end - va < size;
+}
+
+/*
+ * First pass: split every large leaf of the range that needs it, before
+ * any attribute changes. A split that fails for want of a page then
+ * leaves the range as it was (the splits made so far keep every
+ * attribute, so they change nothing but DirectMap counts).
+ */
+static int cpa_split_as_needed(const struct cpa_data *cpa)
 {
 	unsigned long va = cpa->start;
-	bool changed = false;
-	int err = 0;
 
 	while (va < cpa->end) {
 		unsigned int shift;
 		u64 *leaf = pgtable_leaf_ptr(va, &shift);
-		unsigned long size, base;
-		u64 new;
+		int err;
 
-		if (!leaf) { /* cpa_check_range() saw it mapped: the tables changed under us */
-			err = -EFAULT;
-			break;
-		}
-		if (shift == PAGE_SHIFT) {
-			new = cpa_apply(cpa, *leaf, false);
-			if (new != *leaf) {
-				*leaf = new;
-				changed = true;
-			}
-			va += PAGE_SIZE;
-			continue;
-		}
-		size = 1ul << shift;
-		base = va & ~(size - 1);
-		new = cpa_apply(cpa, *leaf, true);
-		if (new == *leaf) {
-			va = base + size; /* nothing to change in this leaf: keep it */
-			continue;
-		}
-		if (va == base && cpa->end - va >= size) {
-			*leaf = new; /* the change covers the whole leaf: keep it large */
-			changed = true;
-			cpa_stats.large_kept++;
-			va += size;
+		if (!leaf) /* cpa_check_range() saw it mapped: the tables changed under us */
+			return -EFAULT;
+		if (shift == PAGE_SHIFT || !cpa_needs_split(cpa, va, *leaf, shift)) {
+			va = (va | ((1ul << shift) - 1)) + 1;
 			continue;
 		}
 		err = cpa_split(va, shift);
 		if (err)
-			break;
+			return err;
 		/* Again at @va, now one level down (a 1 GiB leaf may need a second split). */
 	}
-	if (changed) {
+	return 0;
+}
+
+/*
+ * Second pass: rewrite every leaf the change alters (a large one is, by
+ * now, covered whole: kept large). Cannot fail. Whether anything changed.
+ */
+static bool cpa_apply_range(const struct cpa_data *cpa)
+{
+	unsigned long va = cpa->start;
+	bool changed = false;
+
+	while (va < cpa->end) {
+		unsigned int shift;
+		u64 *leaf = pgtable_leaf_ptr(va, &shift);
+		bool large;
+		u64 new;
+
+		if (!leaf || (shift != PAGE_SHIFT && cpa_needs_split(cpa, va, *leaf, shift)))
+			panic("CPA: 0x%lx changed between the split and the change", va);
+		large = shift != PAGE_SHIFT;
+		new = cpa_apply(cpa, *leaf, large);
+		if (new != *leaf) {
+			*leaf = new;
+			changed = true;
+			if (large)
+				cpa_stats.large_kept++;
+		}
+		va = (va | ((1ul << shift) - 1)) + 1;
+	}
+	return changed;
+}
+
+/*
+ * Linux's __change_page_attr_set_clr(): apply @cpa to its range, then
+ * flush once. All or nothing: on error (-ENOMEM for a split) no attribute
+ * has changed.
+ */
+static int change_page_attr(struct cpa_data *cpa)
+{
+	int err = cpa_split_as_needed(cpa);
+
+	if (err)
+		return err;
+	if (cpa_apply_range(cpa)) {
 		flush_tlb_kernel_range(cpa->start, cpa->end);
 		cpa_stats.flushes++;
 		if (cpa->cache)
 			cpa_flush_cache(cpa->start, cpa->end);
 	}
-	return err;
+	return 0;
 }
 
 /* Check the range, then change @clr/@set bits in it. */

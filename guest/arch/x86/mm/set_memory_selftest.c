@@ -23,6 +23,7 @@
 #include "kernel/errno.h"
 #include "kernel/selftest.h"
 #include "mm/gfp.h"
+#include "mm/lowmem_hog.h"
 #include "mm/memblock.h"
 #include "mm/mm_init.h"
 #include "mm/page.h"
@@ -30,6 +31,7 @@
 #include "mm/slab.h"
 
 #define PMD_ORDER (PMD_SHIFT - PAGE_SHIFT) /* a 2 MiB buddy block */
+#define TWO_PMD_ORDER (PMD_ORDER + 1) /* two adjacent 2 MiB leaves */
 #define PAGES_PER_PMD (1 << PMD_ORDER)
 /*
  * Blocks tried before giving up on one mapped by the leaf size wanted: a
@@ -41,25 +43,37 @@
 #define RET_OPCODE 0xc3
 #define MISALIGN 8 /* bytes into a page */
 
+/* Whether every 2 MiB of [@va, @va + @size) is mapped by leaves of 1 << @shift bytes. */
+static bool in_leaves(unsigned long va, unsigned long size, unsigned int shift_wanted)
+{
+	for (unsigned long off = 0; off < size; off += PMD_SIZE) {
+		unsigned int shift;
+
+		if (!pgtable_leaf_ptr(va + off, &shift) || shift != shift_wanted)
+			return false;
+	}
+	return true;
+}
+
 /*
- * A 2 MiB block whose direct map is one leaf of 1 << @shift bytes (2 MiB
- * or 1 GiB), or NULL. Blocks that do not qualify are chained through their
- * lru (the owner's to use) and freed before returning: the buddy allocator
- * hands out the top of memory first, which may be one large leaf.
+ * A block of 2^@order pages (2 MiB or more) whose direct map is made of
+ * leaves of 1 << @shift bytes (2 MiB or 1 GiB), or NULL. Blocks that do
+ * not qualify are chained through their lru (the owner's to use) and
+ * freed before returning: the buddy allocator hands out the top of memory
+ * first, which may be one large leaf.
  */
-static struct page *alloc_2m_in_leaf(unsigned int shift_wanted, unsigned long *va)
+static struct page *alloc_in_leaves(unsigned int order, unsigned int shift_wanted,
+				    unsigned long *va)
 {
 	struct list_head tried = LIST_HEAD_INIT(tried);
 	struct page *found = NULL, *p, *n;
 
 	for (unsigned int i = 0; i < UNSPLIT_TRIES; i++) {
-		unsigned int shift;
-
-		p = alloc_pages(GFP_KERNEL, PMD_ORDER);
+		p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
 		if (!p)
 			break;
 		*va = (unsigned long)page_address(p);
-		if (pgtable_leaf_ptr(*va, &shift) && shift == shift_wanted) {
+		if (in_leaves(*va, PAGE_SIZE << order, shift_wanted)) {
 			found = p;
 			break;
 		}
@@ -67,7 +81,7 @@ static struct page *alloc_2m_in_leaf(unsigned int shift_wanted, unsigned long *v
 	}
 	list_for_each_entry_safe(p, n, &tried, lru) {
 		list_del(&p->lru);
-		__free_pages(p, PMD_ORDER);
+		__free_pages(p, order);
 	}
 	return found;
 }
@@ -75,7 +89,7 @@ static struct page *alloc_2m_in_leaf(unsigned int shift_wanted, unsigned long *v
 /* A 2 MiB block mapped by one 2 MiB leaf of its own, or NULL. */
 static struct page *alloc_unsplit_2m(unsigned long *va)
 {
-	return alloc_2m_in_leaf(PMD_SHIFT, va);
+	return alloc_in_leaves(PMD_ORDER, PMD_SHIFT, va);
 }
 
 /* Take an unsplit 2 MiB block, or skip the case. */
@@ -295,6 +309,51 @@ static void nx_and_x(struct selftest *t)
 	__free_page(p);
 }
 
+/*
+ * A split that fails for want of a page-table page changes nothing, not
+ * even the pages before it in the range:
+ *
+ *   [ 4 KiB leaves (split before) ][ one 2 MiB leaf              ]
+ *                         set_memory_ro(^ last page, 2 pages)
+ *   with lowmem exhausted: -ENOMEM, and the last 4 KiB page still RW.
+ */
+static void failed_split_changes_nothing(struct selftest *t)
+{
+	unsigned long va, last, d4, d2;
+	struct lowmem_hog hog;
+	unsigned int shift;
+	struct page *p;
+	int err;
+
+	p = alloc_in_leaves(TWO_PMD_ORDER, PMD_SHIFT, &va);
+	if (!p) {
+		selftest_skip(t, "no free 4 MiB block still mapped by two 2 MiB leaves");
+		return;
+	}
+	last = va + PMD_SIZE - PAGE_SIZE;
+	/* Split the first leaf while there is memory for it. */
+	ASSERT_EQ(t, set_memory_ro(last, 1), 0);
+	ASSERT_EQ(t, set_memory_rw(last, 1), 0);
+	d4 = direct_map_pages_4k;
+	d2 = direct_map_pages_2m;
+	lowmem_hog_take(&hog);
+	err = set_memory_ro(last, 2);
+	lowmem_hog_release(&hog);
+	EXPECT_EQ(t, err, -ENOMEM);
+	EXPECT_TRUE(t, leaf(last, &shift) & _PAGE_RW);
+	EXPECT_EQ(t, shift, PAGE_SHIFT);
+	EXPECT_TRUE(t, leaf(va + PMD_SIZE, &shift) & _PAGE_RW);
+	EXPECT_EQ(t, shift, PMD_SHIFT);
+	EXPECT_EQ(t, direct_map_pages_4k, d4);
+	EXPECT_EQ(t, direct_map_pages_2m, d2);
+	/* With memory back, the same call works. */
+	EXPECT_EQ(t, set_memory_ro(last, 2), 0);
+	EXPECT_EQ(t, leaf(last, &shift) & _PAGE_RW, 0);
+	EXPECT_EQ(t, set_memory_rw(last, 2), 0);
+	EXPECT_TRUE(t, leaf(last, &shift) & _PAGE_RW);
+	__free_pages(p, TWO_PMD_ORDER);
+}
+
 /* One flush per call: a long range is one full flush, not one per page. */
 static void one_flush_per_call(struct selftest *t)
 {
@@ -371,7 +430,7 @@ static void split_1g_twice(struct selftest *t)
 					 "CPU without pdpe1gb: no 1 GiB leaf in the direct map");
 		return;
 	}
-	p = alloc_2m_in_leaf(PUD_SHIFT, &va);
+	p = alloc_in_leaves(PMD_ORDER, PUD_SHIFT, &va);
 	if (!p) {
 		selftest_skip(t, "no free 2 MiB block inside a 1 GiB leaf");
 		return;
@@ -403,6 +462,7 @@ static const struct selftest_case set_memory_cases[] = {
 	SELFTEST_CASE(nx_and_x),
 	SELFTEST_CASE(one_flush_per_call),
 	SELFTEST_CASE(outside_direct_map_refused),
+	SELFTEST_CASE(failed_split_changes_nothing),
 	SELFTEST_CASE(counters_add_up),
 };
 SELFTEST_SUITE(set_memory, set_memory_cases);

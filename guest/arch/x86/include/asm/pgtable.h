@@ -30,7 +30,8 @@
  * and @size must be page aligned and @va canonical in the upper half.
  * Returns 0; -EINVAL for a bad argument or a range already (partly)
  * mapped, or crossing a large page; -ENOMEM if no page-table page was
- * left. On error the part mapped so far stays mapped.
+ * left. On error nothing of the range stays mapped (the page-table pages
+ * allocated on the way are kept, as after kernel_unmap_range()).
  */
 int kernel_map_range(unsigned long va, phys_addr_t pa, unsigned long size, u64 prot,
 		     unsigned int flags);
@@ -76,6 +77,17 @@ u64 pgtable_prot_kernel_data(void);
 
 /* Page-table pages allocated for the kernel tables (PageTables in meminfo). */
 extern unsigned long pgtable_nr_tables;
+
+/*
+ * A zeroed page-table page, counted in pgtable_nr_tables (memblock during
+ * boot, the buddy allocator once slab_is_available()); its physical
+ * address in *@pa. NULL if none was left. For code that builds a table
+ * tree of its own before linking it (mark_rodata_ro()).
+ */
+u64 *pgtable_alloc_table(phys_addr_t *pa);
+
+/* Give back a buddy page-table page that was never linked into the tree. */
+void pgtable_free_table(phys_addr_t pa);
 
 /* Flush the TLB entry of one kernel page (INVLPG). */
 void flush_tlb_one_kernel(unsigned long va);

@@ -28,6 +28,16 @@ struct ptdump_buf {
  */
 void ptdump_walk(phys_addr_t pgd_pa, struct ptdump_buf *out);
 
+/* A dump line's address field: "0x" and 16 lower-case hex digits. */
+#define PTDUMP_ADDR_LEN 18
+
+/*
+ * Parse the address field at @p (PTDUMP_ADDR_LEN characters, as the dump
+ * writes them) into *@val; false if malformed. For code that reads a dump
+ * back (the ptdump selftest, park=).
+ */
+bool ptdump_parse_addr(const char *p, unsigned long *val);
+
 /* Read `ptdump=` (`ptdump=kernel` or `ptdump=kernel,request`) with the other parameters. */
 void ptdump_parse_cmdline(void);
 

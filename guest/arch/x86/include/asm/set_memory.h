@@ -20,7 +20,9 @@
  *
  * Returns 0, -EINVAL, -ENOMEM (no page for a split), or, for the
  * cache-mode calls, what memtype_reserve() refused with (-EBUSY for a
- * conflicting type).
+ * conflicting type). On error no attribute of the range has changed
+ * (large leaves split before the failure stay split) and a cache-mode
+ * call's memtype reservation is given back.
  */
 #ifndef ASM_SET_MEMORY_H
 #define ASM_SET_MEMORY_H
