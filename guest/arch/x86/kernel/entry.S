@@ -8,6 +8,44 @@
  */
 #include "asm/traps.h"
 
+/* Save the general registers in the reverse order of struct pt_regs: r15 ends up first. */
+.macro SAVE_REGS
+	pushq	%rax
+	pushq	%rbx
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%rbp
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+.endm
+
+/* Undo SAVE_REGS. */
+.macro RESTORE_REGS
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rbx
+	popq	%rax
+.endm
+
 .macro EXCEPTION_ENTRY vec
 	.p2align 4
 exception_entry_\vec:
@@ -31,22 +69,7 @@ exception_entry_\vec:
 	.endr
 
 exception_common:
-	/* In the reverse order of struct pt_regs: r15 ends up first. */
-	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	SAVE_REGS
 	/*
 	 * The CPU aligned RSP to 16 bytes before its 5-quadword frame; with
 	 * error code, vector and 15 registers the total is 22 quadwords, so
@@ -99,40 +122,12 @@ irq_entry_\vec:
 	.endr
 
 irq_common:
-	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	SAVE_REGS
 	/* 22 quadwords on a 16-byte aligned frame: RSP is aligned for the call. */
 	movq	%rsp, %rdi
 	cld
 	call	do_irq
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
-	popq	%rax
+	RESTORE_REGS
 	addq	$16, %rsp		/* vector and error code */
 	iretq
 
