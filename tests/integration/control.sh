@@ -572,6 +572,31 @@ end
 kill -TERM "$VMM_PID" 2>/dev/null
 wait "$VMM_PID" 2>/dev/null
 
+# valgrind on the threaded VMM: event loop, stats writer, control clients
+# (one of them hostile), the memstat device and the kvm-stats/dirty
+# monitors (valgrind has no userfaultfd), then quit: no errors, no leaks.
+if command -v valgrind >/dev/null; then
+	rm -f "$OUT/control_vg.jsonl"
+	start_vmm control_vg valgrind -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect "$VMM" --control "$SOCK" \
+		--stats "$OUT/control_vg.jsonl" --stats-interval 50 --monitor=kvm-stats,dirty,mmio \
+		--timeout 60 --cmdline "idle=0" "$GUEST"
+	for _ in $(seq 600); do grep -q '^memstat: DRIVER_OK' "$STDOUT_FILE" && break; sleep 0.1; done
+	q vg_a "$NEG" '{"execute": "query-stats"}' '{"execute": "query-faults"}' \
+		'{"execute": "query-dimms"}' '{"execute": "memstat-ping"}' '{"execute": "stop"}' \
+		'{"execute": "cont"}' '{bad'
+	q vg_mid "$NEG" '@raw:{"execute": "qu' @close
+	q vg_quit "$NEG" '{"execute": "quit"}' @eof
+	wait_vmm
+	begin "valgrind: --control, --stats, monitors and the memstat device, then quit: no errors, no leaks"
+	check_rc 0
+	check_count "$OUT/control_vg_a.q" '"error"' 1
+	check_count "$OUT/control_vg_a.q" '"return"' 7
+	end
+else
+	skip "valgrind with --control" "valgrind not installed"
+fi
+
 SAN=$TOP/bin/vmm-san
 if [ -x "$SAN" ]; then
 	rm -f "$OUT/control_san.jsonl"
