@@ -355,8 +355,10 @@ check_rc 5
 	fail_because "$(head -5 "$OUT/control_stats_exit.txt" | tr '\n' '|')"
 n=$(wc -l <"$OUT/control_stats_exit.jsonl")
 ms=$(tail -1 "$OUT/control_stats_exit.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["time"]["ms"])')
-# At least half the records the run's length allows (a loaded machine delays timers).
-[ "$n" -ge $((ms / 10 / 2)) ] || fail_because "$n records in $ms ms at 10 ms"
+# At least a quarter of the records the run's length allows: a loaded
+# machine delays timers and coalesces expirations (not a timing test; it
+# catches an interval not applied, which gives ten or a hundred times fewer).
+[ "$n" -ge $((ms / 10 / 4)) ] || fail_because "$n records in $ms ms at 10 ms"
 # Nothing from the VMM but the memstat device's final meminfo.
 grep '^vmm: ' "$STDERR_FILE" | grep -v '^vmm: memstat: final guest meminfo' >"$OUT/control_stats_exit.vmm" || true
 check_empty "$OUT/control_stats_exit.vmm"

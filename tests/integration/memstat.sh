@@ -53,9 +53,11 @@ check_grep "$STDOUT_FILE" '^memstat: DRIVER_OK: .* period 100 ms$'
 check_grep "$STDOUT_FILE" '^idle: 1000 ms with interrupts on \(halting between interrupts\)$'
 ticks=$(sed -nE 's/^idle: done after [0-9]+ ms: [0-9]+ wake-ups, ([0-9]+) timer interrupts$/\1/p' "$STDOUT_FILE")
 updates=$(sed -nE 's/^vmm: memstat: final guest meminfo \(([0-9]+) updates\):$/\1/p' "$STDERR_FILE")
-# 10 expected; a loaded host may coalesce a few (KVM delivers one pending tick at a time).
-[ -n "$ticks" ] && [ "$ticks" -ge 5 ] && [ "$ticks" -le 12 ] ||
-	fail_because "timer interrupts during 1000 ms at 100 ms: '$ticks', expected 5..12"
+# 10 expected; a loaded host coalesces ticks (KVM delivers one pending tick
+# at a time while the vCPU waits for a CPU), so the lower bound only says
+# "periodic": not a timing test. More than 12 would be a wrong period.
+[ -n "$ticks" ] && [ "$ticks" -ge 2 ] && [ "$ticks" -le 12 ] ||
+	fail_because "timer interrupts during 1000 ms at 100 ms: '$ticks', expected 2..12"
 # One per tick, one at the end of boot, one at the end of idle.
 [ -n "$updates" ] && [ -n "$ticks" ] && [ "$updates" -ge $((ticks + 2)) ] ||
 	fail_because "the VMM saw '$updates' snapshots for '$ticks' ticks (expected ticks + 2 or more)"
@@ -109,7 +111,9 @@ begin "--no-memstat, idle=300: device absent, a one-shot timer ends the wait"
 check_rc 0
 check_line "$STDOUT_FILE" "memstat: no device (no memstat.device= parameter): statistics go to the console only"
 ms=$(sed -nE 's/^idle: done after ([0-9]+) ms: [0-9]+ wake-ups, [0-9]+ timer interrupts$/\1/p' "$STDOUT_FILE")
-[ -n "$ms" ] && [ "$ms" -ge 300 ] && [ "$ms" -lt 1000 ] || fail_because "idle lasted '$ms' ms"
+# At least the time asked for; the upper bound only catches a wait that
+# misses its end (a lost one-shot timer), not scheduling noise.
+[ -n "$ms" ] && [ "$ms" -ge 300 ] && [ "$ms" -lt 5000 ] || fail_because "idle lasted '$ms' ms"
 check_line "$STDOUT_FILE" "Boot complete: exiting with code 0"
 end
 
