@@ -331,13 +331,29 @@ static int once(const char **seen, const char *arg, const char *name, struct vmm
 	return 0;
 }
 
-/* Values of single-valued options as given, for messages about repeats. */
+/*
+ * A string option kept as given (NULL until then, so the field itself says
+ * whether it was seen): refused the second time, and when empty if
+ * @nonempty (a file name).
+ */
+static int set_string_once(const char **dest, const char *arg, const char *name, bool nonempty,
+			   struct vmm_err *err)
+{
+	if (once(dest, arg, name, err))
+		return -1;
+	if (nonempty && !*arg)
+		return err_set(err, "empty file name for %s", name);
+	return 0;
+}
+
+/*
+ * Values of single-valued options as given, for messages about repeats
+ * (string options kept as given need none: see set_string_once()).
+ */
 struct cli_seen {
-	const char *mem, *e820_file, *cmdline, *timeout, *monitor, *monitor_interval;
-	const char *monitor_uffd_window;
+	const char *mem, *cmdline, *timeout;
 	const char *first_dimm; /* for the -m/--dimm conflict message */
-	const char *stats, *stats_interval, *control;
-	const char *dump_pagetables;
+	const char *stats_interval, *control;
 	const char *stats_period;
 };
 
@@ -360,12 +376,7 @@ static int apply_option(int c, const char *arg, struct vmm_config *cfg, struct c
 	case OPT_E820:
 		return parse_e820(arg, cfg, err);
 	case OPT_E820_FILE:
-		if (once(&seen->e820_file, arg, "--e820-file", err))
-			return -1;
-		if (!*arg)
-			return err_set(err, "empty file name for --e820-file");
-		cfg->e820_file = arg;
-		return 0;
+		return set_string_once(&cfg->e820_file, arg, "--e820-file", true, err);
 	case OPT_CMDLINE:
 		if (once(&seen->cmdline, arg, "--cmdline", err))
 			return -1;
@@ -379,36 +390,18 @@ static int apply_option(int c, const char *arg, struct vmm_config *cfg, struct c
 		if (once(&seen->timeout, arg, "--timeout", err))
 			return -1;
 		return parse_timeout(arg, cfg, err);
+	/* The three monitor options are checked by main(): the names live with the monitors. */
 	case OPT_MONITOR:
-		/* Checked by monitors_parse() in main(): the names live with the monitors. */
-		if (once(&seen->monitor, arg, "--monitor", err))
-			return -1;
-		cfg->monitor = arg;
-		return 0;
+		return set_string_once(&cfg->monitor, arg, "--monitor", false, err);
 	case OPT_MONITOR_INTERVAL:
-		if (once(&seen->monitor_interval, arg, "--monitor-interval", err))
-			return -1;
-		cfg->monitor_interval = arg;
-		return 0;
+		return set_string_once(&cfg->monitor_interval, arg, "--monitor-interval", false, err);
 	case OPT_MONITOR_UFFD_WINDOW:
-		if (once(&seen->monitor_uffd_window, arg, "--monitor-uffd-window", err))
-			return -1;
-		cfg->monitor_uffd_window = arg;
-		return 0;
+		return set_string_once(&cfg->monitor_uffd_window, arg, "--monitor-uffd-window", false,
+				       err);
 	case OPT_DUMP_PAGETABLES:
-		if (once(&seen->dump_pagetables, arg, "--dump-pagetables", err))
-			return -1;
-		if (!*arg)
-			return err_set(err, "empty file name for --dump-pagetables");
-		cfg->dump_pagetables = arg;
-		return 0;
+		return set_string_once(&cfg->dump_pagetables, arg, "--dump-pagetables", true, err);
 	case OPT_STATS:
-		if (once(&seen->stats, arg, "--stats", err))
-			return -1;
-		if (!*arg)
-			return err_set(err, "empty file name for --stats");
-		cfg->stats_path = arg;
-		return 0;
+		return set_string_once(&cfg->stats_path, arg, "--stats", true, err);
 	case OPT_STATS_INTERVAL:
 		if (once(&seen->stats_interval, arg, "--stats-interval", err))
 			return -1;
